@@ -1,0 +1,66 @@
+r"""Gradient checking by centred differences (use float64).
+
+:math:`\partial f/\partial x_i \approx (f(x + h e_i) - f(x - h e_i)) / 2h`, error :math:`O(h^2)`.
+"""
+
+import numpy as np
+
+from ._checks import need_rng
+
+
+def numerical_gradient(f, x, h=1e-6):
+    """Centred-difference gradient of the scalar ``f()`` with respect to the array ``x``.
+
+    ``f`` takes no argument and reads ``x``, which is perturbed **in place** one entry at a
+    time (and restored). Returns an array of ``x``'s shape.
+    """
+    grad = np.zeros_like(x)
+    flat, gflat = x.reshape(-1), grad.reshape(-1)
+    if not np.shares_memory(flat, x):
+        raise ValueError("numerical_gradient needs a contiguous array it can perturb in place")
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        f_plus = f()
+        flat[i] = old - h
+        f_minus = f()
+        flat[i] = old
+        gflat[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def rel_error(a, b):
+    r"""Norm-based relative error :math:`\|a - b\| / \max(\|a\| + \|b\|, 10^{-300})`."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+def check_layer(layer, x, rng, train=True, h=1e-6):
+    r"""Relative errors of ``layer``'s analytic gradients against centred differences.
+
+    Uses the scalar :math:`f = \sum \text{out} \odot G` for a fixed random ``G`` (drawn from
+    ``rng``), so :math:`\partial f/\partial\,\text{out} = G`. A layer with its own ``rng``
+    (``Dropout``) has that generator's state restored before every forward, so its mask is fixed.
+    Returns ``{"x": err, <param name>: err, ...}``.
+    """
+    rng = need_rng(rng, "check_layer")
+    own_rng = getattr(layer, "rng", None)
+    state = own_rng.bit_generator.state if own_rng is not None else None
+
+    def forward():
+        if state is not None:
+            own_rng.bit_generator.state = state
+        return layer.forward(x, train=train)
+
+    out = forward()
+    g = rng.standard_normal(out.shape).astype(out.dtype)
+    dx = layer.backward(g)
+    analytic = {"x": dx, **{k: v.copy() for k, v in layer.grads.items()}}
+
+    def f():
+        return float(np.sum(forward() * g))
+
+    errors = {"x": rel_error(analytic["x"], numerical_gradient(f, x, h))}
+    for name, p in layer.params.items():
+        errors[name] = rel_error(analytic[name], numerical_gradient(f, p, h))
+    return errors
