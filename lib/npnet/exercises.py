@@ -1,0 +1,39 @@
+"""Checkers for the chapters' exercises (imported explicitly: ``import npnet.exercises``).
+
+A checker never raises: it prints ``Correct`` with what the result shows, or ``Not yet``
+with a hint, and returns ``True``/``False`` — so a notebook with an unfinished stub still runs,
+and nbval can prove that the checker rejects the stub and accepts the worked solution.
+"""
+
+import numpy as np
+
+
+def report(ok, success, hint):
+    """Print the verdict and return ``ok``."""
+    print(f"Correct: {success}" if ok else f"Not yet: {hint}")
+    return bool(ok)
+
+
+def attempt(fn, *args, **kwargs):
+    """Call the reader's ``fn``; return ``(result, None)`` or ``(None, hint)`` if it raised."""
+    try:
+        return fn(*args, **kwargs), None
+    except NotImplementedError:
+        return None, "the function still raises NotImplementedError: fill in its body."
+    except Exception as err:  # the reader's code may fail in any way; turn it into a hint
+        return None, f"calling it raised {type(err).__name__}: {err}"
+
+
+def check_close(fn, reference, cases, success, hint, rtol=1e-6, atol=1e-9):
+    """Compare ``fn(*case)`` to ``reference(*case)`` for every tuple in ``cases``."""
+    for case in cases:
+        got, problem = attempt(fn, *case)
+        if problem:
+            return report(False, success, problem)
+        want = reference(*case)
+        if got is None or np.shape(got) != np.shape(want):
+            return report(False, success, f"expected a result of shape {np.shape(want)},"
+                          f" got {np.shape(got) if got is not None else None}. {hint}")
+        if not np.allclose(got, want, rtol=rtol, atol=atol):
+            return report(False, success, hint)
+    return report(True, success, hint)

@@ -1,0 +1,144 @@
+"""Figures the chapters share (matplotlib; imported explicitly: ``import npnet.plots``).
+
+Every function draws into ``ax`` if given (else a new figure), labels its axes, keeps a white
+background (legible in the site's dark theme) and returns the axes. In a notebook, assign the
+result (``ax = ...``) so no object repr is printed.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+BOOK_STYLE = {
+    "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
+    "figure.dpi": 100, "font.size": 10, "axes.titlesize": 10, "axes.labelsize": 10,
+    "legend.fontsize": 9, "axes.spines.top": False, "axes.spines.right": False,
+}
+plt.rcParams.update(BOOK_STYLE)
+
+
+def _axes(ax, figsize=(5, 3.2)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def grid(n, ncols=None, size=(2.6, 2.2), sharex=False, sharey=False):
+    """A figure with ``n`` axes in rows of ``ncols``; returns ``(fig, flat list of n axes)``
+    (unused trailing axes are hidden)."""
+    ncols = ncols or min(n, 4)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows),
+                             squeeze=False, sharex=sharex, sharey=sharey, layout="constrained")
+    flat = list(axes.ravel())
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
+def loss_curve(history, ax=None, label="", metric="loss", color=None, **style):
+    """Per-epoch training (solid) and, if recorded, validation (dashed) ``metric``
+    (``"loss"`` or ``"acc"``) of a :class:`npnet.train.History`. ``label`` prefixes the legend
+    entries; ``label=None`` adds none (for many runs in one panel)."""
+    ax = _axes(ax)
+    train = getattr(history, f"train_{metric}")
+    epochs = np.arange(1, len(train) + 1)
+
+    def entry(kind):
+        return "_nolegend_" if label is None else f"{label} {kind}".strip()
+
+    line, = ax.plot(epochs, train, color=color, label=entry("train"), **style)
+    val = getattr(history, f"val_{metric}")
+    if val:
+        ax.plot(epochs, val, "--", color=line.get_color(), label=entry("validation"), **style)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel({"loss": "loss", "acc": "accuracy"}.get(metric, metric))
+    if metric == "loss":
+        ax.set_yscale("log")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False)
+    return ax
+
+
+def layer_histograms(rows, axes=None, title="", bins_range=None, coverage=0.995):
+    """One histogram per activation layer from :func:`npnet.stats.activation_stats`, titled
+    with the layer's mean, std and saturated or dead share. Unless ``bins_range`` is given,
+    the x-axis stops where ``coverage`` of the outputs is reached, so a long tail does not
+    squash the histogram."""
+    if axes is None:
+        fig, axes = grid(len(rows), sharey=False)
+        if title:
+            fig.suptitle(title)
+    for ax, row in zip(axes, rows):
+        edges = row["edges"]
+        ax.stairs(row["hist"] / row["hist"].sum(), edges, fill=True, alpha=0.8)
+        extra = ""
+        if row["saturated"] is not None:
+            extra = f", sat {100 * row['saturated']:.0f}%"
+        elif row["dead"] is not None:
+            extra = f", dead {100 * row['dead']:.0f}%"
+        ax.set_title(f"layer {row['index']} {row['layer']}\nmean {row['mean']:.2f},"
+                     f" std {row['std']:.2f}{extra}")
+        ax.set_xlabel("activation value")
+        ax.set_ylabel("share of outputs")
+        if bins_range is None:
+            share = np.cumsum(row["hist"]) / row["hist"].sum()
+            ax.set_xlim(edges[0], edges[1 + np.searchsorted(share, coverage)])
+        else:
+            ax.set_xlim(*bins_range)
+    return axes
+
+
+def layer_profile(rows, key="std", ax=None, label="", **style):
+    """``key`` (``"mean"``, ``"std"``, ``"saturated"``, ``"dead"``) of each activation layer
+    against its depth (1 = first hidden layer)."""
+    ax = _axes(ax)
+    depth = np.arange(1, len(rows) + 1)
+    ax.plot(depth, [r[key] for r in rows], "o-", label=label or None, **style)
+    ax.set_xlabel("hidden layer")
+    ax.set_ylabel(f"activation {key}")
+    ax.set_xticks(depth)
+    if label:
+        ax.legend(frameon=False)
+    return ax
+
+
+def decision_boundary(model, X, y, ax=None, resolution=150, margin=0.5, cmap="RdBu"):
+    """Points of a 2-D two-class set (``y`` in {0, 1}) over the model's predicted probability
+    of class 1, with the 0.5 contour; the model outputs one logit or two-class logits."""
+    ax = _axes(ax, figsize=(3.6, 3.2))
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid_points = np.c_[g0.ravel(), g1.ravel()].astype(X.dtype)
+    out = model.forward(grid_points, train=False)
+    if out.shape[1] == 1:
+        prob = 0.5 * (1 + np.tanh(0.5 * out[:, 0]))
+    else:
+        z = out - out.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        prob = e[:, 1] / e.sum(axis=1)
+    prob = prob.reshape(g0.shape)
+    ax.contourf(g0, g1, prob, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.35)
+    if prob.min() < 0.5 < prob.max():
+        ax.contour(g0, g1, prob, levels=[0.5], colors="k", linewidths=1)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, s=8, edgecolors="none", vmin=-0.2, vmax=1.2)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal")
+    return ax
+
+
+def theory_vs_measurement(x, measured, predicted, ax=None, xlabel="", ylabel="",
+                          label_measured="measured", label_predicted="theory", logx=False,
+                          logy=False):
+    """Measured values (markers) and the theory's prediction (line) on the same axes."""
+    ax = _axes(ax)
+    ax.plot(x, predicted, "-", color="0.2", label=label_predicted, zorder=1)
+    ax.plot(x, measured, "o", color="C1", label=label_measured, zorder=2, ms=5)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.legend(frameon=False)
+    return ax
