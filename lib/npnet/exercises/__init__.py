@@ -1,5 +1,9 @@
 """Checkers for the chapters' exercises (imported explicitly: ``import npnet.exercises``).
 
+This package holds the shared framework; each chapter's checkers live in their own module
+(``npnet.exercises.ch01`` ...), each unit-tested in ``tests/test_exercises_chNN.py``: the
+checker must reject the stub and accept the worked solution.
+
 A checker never raises: it prints ``Correct`` with what the result shows, or ``Not yet``
 with a hint, and returns ``True``/``False`` — so a notebook with an unfinished stub still runs,
 and nbval can prove that the checker rejects the stub and accepts the worked solution.
