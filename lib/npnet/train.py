@@ -130,18 +130,19 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, y_
                         f"the loss {value:.4g} exceeds {diverge_factor:g} x the first"
                         f" mini-batch's {history.step_loss[0]:.4g}")
             except DivergenceError as err:
-                lr = getattr(optimizer, "lr", None)
-                raise DivergenceError(
-                    f"training diverged at epoch {epoch + 1}, step {len(history.step_loss) + 1}:"
-                    f" {err}. Try a smaller learning rate (lr={lr:g} now)") from err
+                where = f"epoch {epoch + 1}, step {len(history.step_loss) + 1}"
+                raise _diverged(where, err, optimizer) from err
             history.step_loss.append(value)
             losses.append(value * len(idx))
             correct.append(accuracy(out, yb, loss_fn) * len(idx))
         history.train_loss.append(float(np.sum(losses) / n))
         history.train_acc.append(float(np.sum(correct) / n))
         if has_val:
-            with np.errstate(over="ignore", invalid="ignore"):
-                v_loss, v_acc = evaluate(model, X_val, y_val, loss_fn)
+            try:
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    v_loss, v_acc = evaluate(model, X_val, y_val, loss_fn)
+            except DivergenceError as err:  # the epoch's last step blew up the weights
+                raise _diverged(f"epoch {epoch + 1} (validation pass)", err, optimizer) from err
             history.val_loss.append(v_loss)
             history.val_acc.append(v_acc)
             if v_loss < best:
@@ -155,6 +156,14 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, y_
         if any(cb(epoch + 1, model, history) for cb in callbacks):
             break
     return history
+
+
+def _diverged(where, err, optimizer):
+    """The :class:`DivergenceError` ``fit`` raises: where, what, and the usual remedy."""
+    lr = getattr(optimizer, "lr", None)
+    now = f" (lr={lr:g} now)" if isinstance(lr, (int, float)) else ""
+    return DivergenceError(f"training diverged at {where}: {err}. Try a smaller learning"
+                           f" rate{now}")
 
 
 _BUFFERS = ("running_mean", "running_var")
