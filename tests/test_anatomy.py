@@ -1,0 +1,138 @@
+"""Every chapter notebook has the anatomy of DESIGN.md §3, and every notebook keeps the
+book's rules (stored outputs, alt text, widget tags, no global seeding, the Colab cell).
+
+The checks are plain functions returning a list of problems, so the last test can prove they
+catch a notebook that breaks each rule.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
+PARTS = ["question", "theory", "experiment", "claims checked", "explore", "exercises", "summary"]
+GLOBAL_RANDOM = re.compile(r"\bnp\.random\.(?!default_rng\b|Generator\b)\w+\s*\(|\brandom\.seed\s*\(")
+WIDGET_CALL = re.compile(r"\b(explore|interact|interactive)\s*\(")
+HIDDEN = {"hide-input", "hide-cell", "remove-input"}
+
+
+def repository_url():
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def tags(cell):
+    return set(cell.metadata.get("tags", []))
+
+
+def rule_problems(nb, url):
+    """Rules for every notebook, the toolkit included."""
+    problems = []
+    cells = code_cells(nb)
+    if not cells or "google.colab" not in cells[0].source or url not in cells[0].source:
+        problems.append(f"the first code cell must be the Colab install cell naming {url}")
+    for i, cell in enumerate(cells):
+        if cell.execution_count is None:
+            problems.append(f"code cell {i} has no stored execution (run `make execute`)")
+        if any(o.output_type == "error" for o in cell.outputs):
+            problems.append(f"code cell {i} stores an error")
+        if GLOBAL_RANDOM.search(cell.source):
+            problems.append(f"code cell {i} uses NumPy's global random state;"
+                            " draw from np.random.default_rng(seed) instead")
+        is_widget = bool(WIDGET_CALL.search(cell.source)) and "static(" not in cell.source
+        if is_widget and "nbval-ignore-output" not in tags(cell):
+            problems.append(f"code cell {i} shows a widget but lacks the nbval-ignore-output tag")
+        has_image = any("image/png" in o.get("data", {}) for o in cell.outputs)
+        mystnb = cell.metadata.get("mystnb", {})
+        has_alt = mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption")
+        if has_image and not has_alt and "nbval-ignore-output" not in tags(cell):
+            problems.append(f"code cell {i} draws a figure without alt text"
+                            " (cell metadata mystnb.image.alt)")
+        if cell.source.rstrip().endswith(";"):
+            problems.append(f"code cell {i} ends with ';' — nbval runs without history, so the"
+                            " semicolon does not hide the output; end with an assignment")
+    return problems
+
+
+def anatomy_problems(nb):
+    """The parts of a chapter (DESIGN.md §3), in order, and what each must hold."""
+    problems = []
+    headings = [((i, m.start()), m.group(1).strip().lower())
+                for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+                for m in re.finditer(r"^## +(.+)$", c.source, flags=re.M)]
+    first = {}
+    for part in PARTS:
+        hits = [i for i, h in headings if h.startswith(part)]
+        if hits:
+            first[part] = hits[0]
+        else:
+            problems.append(f"missing the '## {part.capitalize()}' section")
+    found = [p for p in PARTS if p in first]
+    if [first[p] for p in found] != sorted(first[p] for p in found):
+        problems.append(f"sections out of order: expected {PARTS}")
+    source = "\n".join(c.source for c in code_cells(nb))
+    n_asserts = len(re.findall(r"^\s*assert\b", source, flags=re.M))
+    if n_asserts < 5:
+        problems.append(f"only {n_asserts} asserted claims; a chapter needs at least 5")
+    cells = code_cells(nb)
+    if not any("static(" in c.source for c in cells):
+        problems.append("no static small-multiples fallback (npnet.widgets.static) for the widget")
+    if not any(WIDGET_CALL.search(c.source) and "static(" not in c.source for c in cells):
+        problems.append("no widget (npnet.widgets.explore) in the Explore section")
+    if "exercises" in first:
+        end = first["summary"][0] if "summary" in first else len(nb.cells)
+        section = nb.cells[first["exercises"][0]:end]
+        n_ex = sum(len(re.findall(r"^### +Exercise", c.source, flags=re.M))
+                   for c in section if c.cell_type == "markdown")
+        if not 2 <= n_ex <= 4:
+            problems.append(f"{n_ex} exercises ('### Exercise ...' headings); expected 2 to 4")
+        checks = [c for c in section if c.cell_type == "code" and "exercises." in c.source]
+        if not any(tags(c) & HIDDEN for c in checks) or not any(not tags(c) & HIDDEN for c in checks):
+            problems.append("a coding exercise needs a visible stub and a hidden worked solution,"
+                            " both calling a checker from npnet.exercises")
+    if "summary" in first:
+        summary = "\n".join(c.source for c in nb.cells[first["summary"][0]:]
+                             if c.cell_type == "markdown")
+        if "{cite" not in summary:
+            problems.append("the summary cites no reference ({cite}`key`)")
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_rules(path):
+    assert rule_problems(nbformat.read(path, as_version=4), repository_url()) == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_anatomy(path):
+    assert anatomy_problems(nbformat.read(path, as_version=4)) == []
+
+
+def test_notebooks_are_in_the_toc():
+    toc = (ROOT / "_toc.yml").read_text()
+    for path in NOTEBOOKS:
+        assert f"chapters/{path.stem}" in toc, f"{path.name} is not listed in _toc.yml"
+
+
+def test_checks_catch_a_broken_notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Theory\n\n## Question"),
+        nbformat.v4.new_code_cell("import numpy as np\nnp.random.seed(0)\nx = np.random.randn(3)"),
+        nbformat.v4.new_code_cell("explore(draw, scale=[1, 2])"),
+        nbformat.v4.new_code_cell("plot();"),
+    ]
+    nb.cells[3].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA=="})]
+    problems = " | ".join(rule_problems(nb, "https://example.org/repo") + anatomy_problems(nb))
+    for expected in ["Colab install cell", "no stored execution", "global random state",
+                     "nbval-ignore-output", "alt text", "ends with ';'", "missing the '## Summary'",
+                     "out of order", "asserted claims", "static small-multiples"]:
+        assert expected in problems, expected
