@@ -1,0 +1,188 @@
+"""Optimisers against updates computed by hand (PyTorch's formulas), weight decay on "W" only,
+and argument validation."""
+
+import copy
+import math
+
+import numpy as np
+import pytest
+
+import npnet
+
+
+def small_model(seed=0):
+    """Linear(3, 2) -> BatchNorm(2): parameters W, b, gamma, beta, all non-trivial."""
+    rng = np.random.default_rng(seed)
+    model = npnet.Sequential(npnet.Linear(3, 2, rng=rng), npnet.BatchNorm(2))
+    for layer in model:
+        for p in layer.params.values():
+            p[...] = rng.standard_normal(p.shape)
+    return model
+
+
+def gradients(model, seed):
+    """A fixed set of gradients, one per parameter: ``[(layer, name, g), ...]``."""
+    rng = np.random.default_rng(seed)
+    return [(layer, name, rng.standard_normal(p.shape))
+            for layer in model for name, p in layer.params.items()]
+
+
+def set_grads(grads):
+    for layer, name, g in grads:
+        layer.grads[name][...] = g
+
+
+def params(model):
+    return [p.copy() for layer in model for p in layer.params.values()]
+
+
+def test_sgd_momentum_two_steps_by_hand():
+    model = small_model()
+    lr, mu = 0.1, 0.9
+    opt = npnet.SGD(model, lr=lr, momentum=mu)
+    w0 = params(model)
+    g1, g2 = gradients(model, 1), gradients(model, 2)
+    set_grads(g1)
+    opt.step()
+    set_grads(g2)
+    opt.step()
+    for w, (_, _, a), (_, _, b), now in zip(w0, g1, g2, params(model)):
+        v1 = a                    # v = mu * 0 + g
+        w1 = w - lr * v1
+        v2 = mu * v1 + b
+        w2 = w1 - lr * v2
+        np.testing.assert_allclose(now, w2, rtol=1e-13, atol=1e-15)
+
+
+def test_plain_sgd_step():
+    model = small_model()
+    opt = npnet.SGD(model, lr=0.05)
+    w0 = params(model)
+    g = gradients(model, 3)
+    set_grads(g)
+    opt.step()
+    for w, (_, _, grad), now in zip(w0, g, params(model)):
+        np.testing.assert_allclose(now, w - 0.05 * grad, rtol=1e-14, atol=1e-16)
+
+
+def test_adam_two_steps_by_hand():
+    model = small_model()
+    lr, b1, b2, eps = 0.01, 0.8, 0.95, 1e-6
+    opt = npnet.Adam(model, lr=lr, betas=(b1, b2), eps=eps)
+    w0 = params(model)
+    steps = [gradients(model, 4), gradients(model, 5)]
+    for g in steps:
+        set_grads(g)
+        opt.step()
+    for k, w in enumerate(w0):
+        m = v = 0.0
+        for t, g in enumerate(steps, start=1):  # torch.optim.Adam, weight_decay = 0
+            grad = g[k][2]
+            m = b1 * m + (1 - b1) * grad
+            v = b2 * v + (1 - b2) * grad ** 2
+            m_hat = m / (1 - b1 ** t)
+            v_hat = v / (1 - b2 ** t)
+            w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
+        np.testing.assert_allclose(params(model)[k], w, rtol=1e-12, atol=1e-15)
+
+
+def test_adam_first_step_is_about_lr():
+    # with bias correction, |first step| = lr * |g| / (|g| + eps) ~ lr for every parameter
+    model = small_model()
+    opt = npnet.Adam(model, lr=1e-3)
+    w0 = params(model)
+    set_grads(gradients(model, 6))
+    opt.step()
+    for w, now in zip(w0, params(model)):
+        np.testing.assert_allclose(np.abs(now - w), 1e-3, rtol=1e-4)
+
+
+def test_sgd_weight_decay_only_on_W():
+    lr, wd = 0.1, 0.01
+    plain, decayed = small_model(), small_model()
+    w0 = params(plain)
+    for model, decay in [(plain, 0.0), (decayed, wd)]:
+        set_grads(gradients(model, 7))
+        npnet.SGD(model, lr=lr, weight_decay=decay).step()
+    names = [name for layer in plain for name in layer.params]
+    assert names == ["W", "b", "gamma", "beta"]
+    for name, w, a, b in zip(names, w0, params(plain), params(decayed)):
+        if name == "W":
+            # w - lr (g + wd w) = (w - lr g) - lr wd w
+            np.testing.assert_allclose(a - b, lr * wd * w, rtol=1e-10, atol=1e-17)
+        else:
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_weight_decay_leaves_biases_and_batchnorm_alone(momentum):
+    for make in [lambda m: npnet.SGD(m, lr=0.1, momentum=momentum, weight_decay=0.5),
+                 lambda m: npnet.Adam(m, lr=0.1, weight_decay=0.5)]:
+        plain, decayed = small_model(), small_model()
+        opt_plain = make(plain)
+        opt_plain.weight_decay = 0.0
+        opt_decayed = make(decayed)
+        for step in range(3):
+            for model, opt in [(plain, opt_plain), (decayed, opt_decayed)]:
+                set_grads(gradients(model, 8 + step))
+                opt.step()
+        names = [name for layer in plain for name in layer.params]
+        for name, a, b in zip(names, params(plain), params(decayed)):
+            if name == "W":
+                assert not np.allclose(a, b)
+            else:
+                np.testing.assert_array_equal(a, b)
+
+
+def test_step_updates_in_place_and_zero_grad():
+    model = small_model()
+    arrays = [p for layer in model for p in layer.params.values()]
+    opt = npnet.SGD(model, lr=0.1, momentum=0.5)
+    set_grads(gradients(model, 11))
+    opt.step()
+    assert all(a is b for a, b in zip(arrays, [p for layer in model for p in layer.params.values()]))
+    opt.zero_grad()
+    for layer in model:
+        for g in layer.grads.values():
+            np.testing.assert_array_equal(g, 0.0)
+
+
+def test_optimizer_accepts_a_single_layer_and_copies_nothing():
+    layer = npnet.Linear(2, 2, rng=np.random.default_rng(0))
+    before = copy.deepcopy(layer.params)
+    layer.grads["W"][...] = 1.0
+    layer.grads["b"][...] = 1.0
+    npnet.SGD(layer, lr=0.5).step()
+    np.testing.assert_allclose(layer.params["W"], before["W"] - 0.5)
+    np.testing.assert_allclose(layer.params["b"], before["b"] - 0.5)
+
+
+@pytest.mark.parametrize("lr", [0, 0.0, -1.0, math.nan, math.inf])
+def test_bad_learning_rate(lr):
+    for opt in (npnet.SGD, npnet.Adam):
+        with pytest.raises(ValueError, match=r"learning rate lr must be in \(0\.0, inf\), got"):
+            opt(small_model(), lr=lr)
+
+
+@pytest.mark.parametrize("momentum", [1.0, 1.5, -0.1, math.nan])
+def test_bad_momentum(momentum):
+    with pytest.raises(ValueError, match=r"momentum must be in \[0\.0, 1\.0\), got"):
+        npnet.SGD(small_model(), lr=0.1, momentum=momentum)
+
+
+@pytest.mark.parametrize("betas, which", [((1.0, 0.999), "beta1"), ((0.9, 1.0), "beta2"),
+                                          ((-0.1, 0.999), "beta1"), ((0.9, 1.5), "beta2")])
+def test_bad_betas(betas, which):
+    with pytest.raises(ValueError, match=rf"{which} must be in \[0\.0, 1\.0\), got"):
+        npnet.Adam(small_model(), betas=betas)
+
+
+def test_bad_optimizer_arguments():
+    with pytest.raises(TypeError, match="betas must be a pair"):
+        npnet.Adam(small_model(), betas=0.9)
+    with pytest.raises(ValueError, match=r"eps must be in \(0\.0, inf\)"):
+        npnet.Adam(small_model(), eps=0.0)
+    with pytest.raises(ValueError, match=r"weight_decay must be in \[0\.0, inf\), got -0\.1"):
+        npnet.SGD(small_model(), lr=0.1, weight_decay=-0.1)
+    with pytest.raises(ValueError, match="no parameters"):
+        npnet.SGD(npnet.Sequential(npnet.ReLU()), lr=0.1)
