@@ -56,7 +56,11 @@ class Linear(Layer):
         self.init_name = getattr(init, "__name__", repr(init)) if not isinstance(init, str) else init
 
     def _draw(self, initialiser, shape, rng, name):
-        w = np.asarray(_init.get(initialiser)(shape, rng=rng, dtype=self.dtype), dtype=self.dtype)
+        try:
+            w = _init.get(initialiser)(shape, rng=rng, dtype=self.dtype)
+        except TypeError as err:
+            raise TypeError(f"Linear({self.fan_in}, {self.fan_out}), initialising {name}: {err}") from err
+        w = np.asarray(w, dtype=self.dtype)
         if w.shape != shape:
             raise ValueError(f"initialiser for {name} returned shape {w.shape}, expected {shape}")
         return np.ascontiguousarray(w)

@@ -57,7 +57,7 @@ def mse(pred, target):
     float_array(pred, "pred")
     _same_shape(pred, target, "target")
     _finite_or_diverged(pred, "predictions")
-    diff = pred - target
+    diff = pred - target.astype(pred.dtype, copy=False)  # gradients keep the prediction's dtype
     return float(np.mean(diff * diff)), diff * (2.0 / diff.size)
 
 
@@ -72,6 +72,7 @@ def binary_cross_entropy_with_logits(logits, y):
     if np.any((y < 0) | (y > 1)):
         raise ValueError(f"y must hold targets in [0, 1], got values from {y.min()} to {y.max()}")
     _finite_or_diverged(logits, "logits")
+    y = y.astype(logits.dtype, copy=False)
     loss = np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
     prob = 0.5 * (1.0 + np.tanh(0.5 * logits))
     return float(loss.mean()), (prob - y) / logits.size
