@@ -69,7 +69,7 @@ def static(draw, ncols=None, size=(2.8, 2.3), sharex=True, sharey=True, **sweep)
     fixed = {k: sweep[k][len(sweep[k]) // 2] for k in names[2:]}
     combos = list(itertools.product(*(sweep[k] for k in varied)))
     if ncols is None:
-        ncols = len(sweep[varied[1]]) if len(varied) == 2 else min(len(combos), 5)
+        ncols = len(sweep[varied[1]]) if len(varied) == 2 else min(len(combos), 3)
     fig, axes = grid(len(combos), ncols=ncols, size=size, sharex=sharex, sharey=sharey)
     for ax, combo in zip(axes, combos):
         knobs = dict(zip(varied, combo), **fixed)
