@@ -38,13 +38,14 @@ def softmax_cross_entropy(logits, y):
     labels(y, c, n)
     _finite_or_diverged(logits, "logits")
     rows = np.arange(n)
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    p = np.exp(shifted)
+    p = logits - logits.max(axis=1, keepdims=True)  # shifted logits z - max z: exp cannot overflow
+    picked = p[rows, y]
+    np.exp(p, out=p)  # in place: one temporary serves the whole computation
     total = p.sum(axis=1, keepdims=True)
-    loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))
-    p /= total
-    p[rows, y] -= 1.0
-    p /= n
+    loss = float(np.log(total).sum() - picked.sum()) / n
+    total *= n
+    p /= total  # p / (N * sum): softmax and the 1/N of the mean in one pass
+    p[rows, y] -= 1.0 / n
     return loss, p
 
 
