@@ -1,0 +1,83 @@
+"""The chapter 3 checkers reject the stub and plausible wrong answers, and accept the worked
+solutions (the same code as the notebook's hidden solution cells)."""
+
+from statistics import NormalDist
+
+import numpy as np
+
+from npnet.exercises import ch03
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+# --- exercise 1: bias for a chosen active fraction ---------------------------------------
+
+def bias_for_fraction(w, mu, s, q):
+    return s * np.linalg.norm(w) * NormalDist().inv_cdf(q) - w @ mu
+
+
+def bias_sign_flipped(w, mu, s, q):
+    return s * np.linalg.norm(w) * NormalDist().inv_cdf(q) + w @ mu
+
+
+def bias_unscaled(w, mu, s, q):
+    return NormalDist().inv_cdf(q) - w @ mu
+
+
+def test_bias_checker_rejects_the_stub(capsys):
+    assert ch03.check_bias_for_fraction(stub) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_bias_checker_rejects_wrong_answers(capsys):
+    assert ch03.check_bias_for_fraction(bias_sign_flipped) is False
+    assert "sign" in capsys.readouterr().out
+    assert ch03.check_bias_for_fraction(bias_unscaled) is False
+    assert "standard deviation" in capsys.readouterr().out
+    assert ch03.check_bias_for_fraction(lambda w, mu, s, q: "0.5 please") is False
+    assert "one number" in capsys.readouterr().out
+
+
+def test_bias_checker_accepts_the_solution(capsys):
+    assert ch03.check_bias_for_fraction(bias_for_fraction) is True
+    out = capsys.readouterr().out
+    assert out.startswith("Correct") and "target 90 %" in out
+
+
+# --- exercise 2: an affine map from a bias-free ReLU layer -------------------------------
+
+def affine_from_relus(a, c):
+    W1 = np.c_[a, -a]
+    W2 = np.array([[1.0], [-1.0]])
+    return W1, W2, np.array([c])
+
+
+def affine_missing_minus(a, c):
+    return np.c_[a, -a], np.array([[1.0], [1.0]]), np.array([c])
+
+
+def affine_one_unit(a, c):
+    return a.reshape(2, 1), np.array([[1.0]]), np.array([c])
+
+
+def test_affine_checker_rejects_the_stub(capsys):
+    assert ch03.check_affine_from_relus(stub) is False
+    assert "NotImplementedError" in capsys.readouterr().out
+
+
+def test_affine_checker_rejects_wrong_answers(capsys):
+    assert ch03.check_affine_from_relus(affine_missing_minus) is False
+    assert "Not yet" in capsys.readouterr().out
+    assert ch03.check_affine_from_relus(affine_one_unit) is False
+    assert "x·a < 0" in capsys.readouterr().out
+    assert ch03.check_affine_from_relus(lambda a, c: (np.c_[a, -a], np.ones((3, 1)), np.zeros(1))) is False
+    assert "shape" in capsys.readouterr().out
+    assert ch03.check_affine_from_relus(lambda a, c: a) is False
+    assert "tuple" in capsys.readouterr().out
+
+
+def test_affine_checker_accepts_the_solution(capsys):
+    assert ch03.check_affine_from_relus(affine_from_relus) is True
+    assert capsys.readouterr().out.startswith("Correct")
