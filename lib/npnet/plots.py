@@ -142,3 +142,30 @@ def theory_vs_measurement(x, measured, predicted, ax=None, xlabel="", ylabel="",
         ax.set_yscale("log")
     ax.legend(frameon=False)
     return ax
+
+
+def unit_lines(ax, W, b, styles=("--", ":"), colors=("C1", "C4"), lw=1.6):
+    """For each hidden unit j of a layer on 2-D inputs, the line where its pre-activation is
+    zero, ``w_j·x + b_j = 0`` (``w_j`` = column j of ``W``), across the axes' current limits,
+    which are kept. ``W`` has shape ``(2, k)``, ``b`` shape ``(k,)``; unit j gets
+    ``styles[j % len(styles)]`` and ``colors[j % len(colors)]``; a unit with ``w_j = 0`` has no
+    line and is skipped. Draw the data first (e.g. :func:`decision_boundary`)."""
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    if W.ndim != 2 or W.shape[0] != 2 or b.shape != (W.shape[1],):
+        raise ValueError(f"expected W of shape (2, k) and b of shape (k,), got {W.shape} and "
+                         f"{b.shape}")
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for j in range(W.shape[1]):
+        w, c = W[:, j], b[j]
+        if not np.any(w):
+            continue
+        if abs(w[1]) >= abs(w[0]):                 # steeper in x: solve for x2 at both x1 ends
+            xs = np.array([x0, x1])
+            ys = -(c + w[0] * xs) / w[1]
+        else:
+            ys = np.array([y0, y1])
+            xs = -(c + w[1] * ys) / w[0]
+        ax.plot(xs, ys, styles[j % len(styles)], color=colors[j % len(colors)], lw=lw)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    return ax
