@@ -28,7 +28,17 @@ def bias_unscaled(w, mu, s, q):
 
 def test_bias_checker_rejects_the_stub(capsys):
     assert ch03.check_bias_for_fraction(stub) is False
-    assert "Not yet" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and "First step: start from equation (1)" in out
+
+
+def test_bias_checker_gives_no_first_step_once_started(capsys):
+    def broken(w, mu, s, q):
+        return w @ mu @ q                      # raises: a scalar has no matmul
+
+    assert ch03.check_bias_for_fraction(broken) is False
+    out = capsys.readouterr().out
+    assert "raised" in out and "First step" not in out
 
 
 def test_bias_checker_rejects_wrong_answers(capsys):
@@ -64,7 +74,8 @@ def affine_one_unit(a, c):
 
 def test_affine_checker_rejects_the_stub(capsys):
     assert ch03.check_affine_from_relus(stub) is False
-    assert "NotImplementedError" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "NotImplementedError" in out and "relu(z) - relu(-z) = z" in out
 
 
 def test_affine_checker_rejects_wrong_answers(capsys):

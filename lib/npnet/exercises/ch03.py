@@ -24,6 +24,18 @@ from . import attempt, report
 _NORMAL = NormalDist()
 
 
+def _first_step(problem, nudge):
+    """The hint for an attempt that raised: ``problem``, plus a first step if the reader has
+    not started yet (the stub still raises NotImplementedError)."""
+    return f"{problem} First step: {nudge}" if "NotImplementedError" in problem else problem
+
+
+_START_FRACTION = ("start from equation (1). The unit fires on a share Phi((w·mu + b) / (s |w|))"
+                   " of the blob; set that equal to q and solve for b (Phi_inv undoes Phi).")
+_START_AFFINE = ("one ReLU unit with weights a outputs relu(x·a) and loses the part where x·a < 0,"
+                 " but relu(z) - relu(-z) = z for every z; the output layer adds the bias c.")
+
+
 def reference_bias_for_fraction(w, mu, s, q):
     r""":math:`b = s\lVert w\rVert\,\Phi^{-1}(q) - w\cdot\mu` for ``w``, ``mu`` of shape ``(2,)``."""
     w, mu = np.asarray(w, dtype=float), np.asarray(mu, dtype=float)
@@ -44,7 +56,7 @@ def check_bias_for_fraction(fn):
     for w, mu, s, q in _FRACTION_CASES:
         got, problem = attempt(fn, w.copy(), mu.copy(), s, q)
         if problem:
-            return report(False, "", problem)
+            return report(False, "", _first_step(problem, _START_FRACTION))
         try:
             got = float(got)
         except (TypeError, ValueError):
@@ -104,7 +116,7 @@ def check_affine_from_relus(fn):
                  (np.array([2.5, 1.5]), 3.0)]:
         got, problem = attempt(fn, a.copy(), c)
         if problem:
-            return report(False, "", problem)
+            return report(False, "", _first_step(problem, _START_AFFINE))
         if not (isinstance(got, (tuple, list)) and len(got) == 3):
             return report(False, "", "return a tuple (W1, W2, b2) of three arrays.")
         try:
