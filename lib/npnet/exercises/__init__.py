@@ -9,13 +9,27 @@ with a hint, and returns ``True``/``False`` — so a notebook with an unfinished
 and nbval can prove that the checker rejects the stub and accepts the worked solution.
 """
 
+import textwrap
+
 import numpy as np
 
 
 def report(ok, success, hint):
-    """Print the verdict and return ``ok``."""
-    print(f"Correct: {success}" if ok else f"Not yet: {hint}")
+    """Print the verdict, wrapped to 72 columns so it stays readable in the book's narrow
+    output boxes, and return ``ok``."""
+    message = f"Correct: {success}" if ok else f"Not yet: {hint}"
+    print(textwrap.fill(message, 72, subsequent_indent="    "))
     return bool(ok)
+
+
+def close_to(got, want, rtol=1e-6, atol=0.0):
+    """Whether the reader's scalar ``got`` is finite and within ``atol + rtol·|want|`` of
+    ``want`` (``False`` for anything that is not a number)."""
+    try:
+        got = float(got)
+    except (TypeError, ValueError):
+        return False
+    return bool(np.isfinite(got) and abs(got - want) <= atol + rtol * abs(want))
 
 
 def attempt(fn, *args, **kwargs):

@@ -10,14 +10,7 @@ approximation instead of the exact value) and names them in its hint.
 import numpy as np
 
 from . import attempt, report
-
-
-def _close(got, want, rtol=1e-6):
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        return False
-    return bool(np.isfinite(got) and abs(got - want) <= rtol * abs(want))
+from . import close_to as _close
 
 
 def _lam_max(B):

@@ -7,23 +7,13 @@ second moment, ...) and names them in its hint.
 """
 
 import math
-import textwrap
 
 import numpy as np
 
-from . import attempt
-from . import report as _report
+from . import attempt, close_to, report
 
 #: sigmoid(z) lies outside [0.01, 0.99] exactly when |z| > ln 99
 LN99 = math.log(99.0)
-
-
-def report(ok, success, hint):
-    """``npnet.exercises.report`` with the message wrapped to 72 columns, so that it stays
-    readable in the book's narrow output boxes."""
-    def wrap(text, prefix):
-        return textwrap.fill(prefix + text, 72, subsequent_indent="    ")[len(prefix):]
-    return _report(ok, wrap(success, "Correct: "), wrap(hint, "Not yet: "))
 
 
 def _share(var):
@@ -31,11 +21,7 @@ def _share(var):
 
 
 def _close(got, want, rtol=1e-6, atol=1e-12):
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        return False
-    return bool(np.isfinite(got) and abs(got - want) <= atol + rtol * abs(want))
+    return close_to(got, want, rtol, atol)
 
 
 def check_saturated_share(fn):
