@@ -233,6 +233,8 @@ def lsuv(model, x, *, rng=None, tol=0.1, max_iter=10):
                 if abs(var - 1.0) < tol or var == 0.0:
                     break
                 W /= np.sqrt(var)
-            variances.append(float(np.var(layer.forward(h, train=False))))
-        h = layer.forward(h, train=False)
+            h = layer.forward(h, train=False)
+            variances.append(float(np.var(h)))
+        else:
+            h = layer.forward(h, train=False)
     return variances

@@ -41,17 +41,3 @@ def attempt(fn, *args, **kwargs):
     except Exception as err:  # the reader's code may fail in any way; turn it into a hint
         return None, f"calling it raised {type(err).__name__}: {err}"
 
-
-def check_close(fn, reference, cases, success, hint, rtol=1e-6, atol=1e-9):
-    """Compare ``fn(*case)`` to ``reference(*case)`` for every tuple in ``cases``."""
-    for case in cases:
-        got, problem = attempt(fn, *case)
-        if problem:
-            return report(False, success, problem)
-        want = reference(*case)
-        if got is None or np.shape(got) != np.shape(want):
-            return report(False, success, f"expected a result of shape {np.shape(want)},"
-                          f" got {np.shape(got) if got is not None else None}. {hint}")
-        if not np.allclose(got, want, rtol=rtol, atol=atol):
-            return report(False, success, hint)
-    return report(True, success, hint)
