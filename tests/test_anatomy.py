@@ -97,7 +97,7 @@ def anatomy_problems(nb):
         checks = [c for c in section if c.cell_type == "code" and "exercises." in c.source]
         if not any(tags(c) & HIDDEN for c in checks) or not any(not tags(c) & HIDDEN for c in checks):
             problems.append("a coding exercise needs a visible stub and a hidden worked solution,"
-                            " both calling a checker from npnet.exercises")
+                            " both calling a checker from npnet_book.exercises")
     if "summary" in first:
         summary = "\n".join(c.source for c in nb.cells[first["summary"][0]:]
                              if c.cell_type == "markdown")

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from npnet.exercises import ch01
+from npnet_book.exercises import ch01
 
 
 def stub(*args, **kwargs):

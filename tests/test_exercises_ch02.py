@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from npnet.exercises import ch02
+from npnet_book.exercises import ch02
 
 
 def stub(*args):

@@ -5,7 +5,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from npnet.exercises import ch03
+from npnet_book.exercises import ch03
 
 
 def stub(*args):

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from npnet.exercises import ch04
+from npnet_book.exercises import ch04
 
 LN99 = math.log(99)
 

@@ -2,7 +2,7 @@
 
 Core names are importable from the top level (see ``__all__``); the submodules ``init``,
 ``gradcheck``, ``stats``, ``train`` and ``data`` are loaded too. ``npnet.plots``,
-``npnet.widgets`` and ``npnet.exercises`` need matplotlib/ipywidgets and are imported explicitly.
+``npnet.widgets`` need matplotlib/ipywidgets and are imported explicitly.
 """
 
 from . import data, gradcheck, init, stats, train

@@ -15,10 +15,10 @@ from statistics import NormalDist
 
 import numpy as np
 
-from .. import data
-from ..layers import Linear, ReLU
-from ..model import Sequential
-from ..stats import active_fraction
+from npnet import data
+from npnet.layers import Linear, ReLU
+from npnet.model import Sequential
+from npnet.stats import active_fraction
 from . import attempt, report
 
 _NORMAL = NormalDist()

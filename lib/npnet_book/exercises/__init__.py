@@ -1,7 +1,7 @@
-"""Checkers for the chapters' exercises (imported explicitly: ``import npnet.exercises``).
+"""Checkers for the chapters' exercises (imported explicitly: ``import npnet_book.exercises``).
 
 This package holds the shared framework; each chapter's checkers live in their own module
-(``npnet.exercises.ch01`` ...), each unit-tested in ``tests/test_exercises_chNN.py``: the
+(``npnet_book.exercises.ch01`` ...), each unit-tested in ``tests/test_exercises_chNN.py``: the
 checker must reject the stub and accept the worked solution.
 
 A checker never raises: it prints ``Correct`` with what the result shows, or ``Not yet``
