@@ -22,14 +22,46 @@ def report(ok, success, hint):
     return bool(ok)
 
 
-def close_to(got, want, rtol=1e-6, atol=0.0):
-    """Whether the reader's scalar ``got`` is finite and within ``atol + rtol·|want|`` of
-    ``want`` (``False`` for anything that is not a number)."""
+def _as_number(got):
+    """``got`` as a float when it is one number (a float, an int, a 0-d or 1-element array),
+    else ``None``."""
+    if isinstance(got, (bool, np.bool_)):
+        return None
     try:
-        got = float(got)
+        arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        return False
-    return bool(np.isfinite(got) and abs(got - want) <= atol + rtol * abs(want))
+        return None
+    return float(arr.reshape(-1)[0]) if arr.size == 1 else None
+
+
+def compare(got, want, *, rtol=1e-6, atol=0.0, rounded_rtol=5e-4):
+    """Compare the reader's scalar answer ``got`` with ``want``; return ``(ok, hint)``.
+
+    Accepted: a float, an int, a 0-d or 1-element array, within ``atol + rtol·|want|`` of
+    ``want`` — or within ``rounded_rtol·|want|``, the precision the text's printed, rounded
+    constants allow (e.g. artanh 0.99 ≈ 2.647). ``hint`` is ``""`` when accepted; otherwise it
+    says what was expected: one number, a finite one, or — when the answer is close but
+    outside the tolerance — that precision is the likely issue.
+    """
+    value = _as_number(got)
+    if value is None:
+        return False, (f"return one number (a float, or an array holding one value); got"
+                       f" {type(got).__name__}{' of shape ' + str(np.shape(got)) if hasattr(got, 'shape') else ''}.")
+    if not np.isfinite(value):
+        return False, f"the answer is {value}, not a finite number."
+    error = abs(value - want)
+    if error <= atol + rtol * abs(want) or error <= rounded_rtol * abs(want):
+        return True, ""
+    if error <= 0.02 * abs(want):
+        return False, (f"close: expected {want:.6g}, you returned {value:.6g} (off by"
+                       f" {error / abs(want):.2%}). If you used a rounded constant, keep more"
+                       " digits; otherwise check a factor or an off-by-one.")
+    return False, f"expected about {want:.4g}, you returned {value:.4g}."
+
+
+def close_to(got, want, rtol=1e-6, atol=0.0):
+    """Whether the reader's scalar ``got`` is within tolerance of ``want`` (see :func:`compare`)."""
+    return compare(got, want, rtol=rtol, atol=atol, rounded_rtol=0.0)[0]
 
 
 def attempt(fn, *args, **kwargs):
