@@ -1,68 +1,225 @@
-"""One helper for a chapter's *Explore* section: an interactive control and its static twin.
+"""One helper for a chapter's *Explore* section: a control that works with and without a kernel.
 
 ``draw(ax, **knobs)`` draws one frame into ``ax``; a *sweep* gives each knob the values it
-may take, e.g. ``explore(draw, lr=[0.01, 0.1, 1.0])``. In a live kernel :func:`explore`
-shows sliders (its callback only redraws: precompute anything slow before); on the static
-site, where there is no kernel, :func:`static` draws the same sweep as small multiples.
-Both take the same arguments, so a chapter writes its sweep once.
+may take, e.g. ``explore(draw, lr=[0.01, 0.1, 1.0])``. :func:`explore` draws every
+combination of knob values once, when the notebook executes, and shows them behind one slider
+per knob:
+
+- in a live kernel (Jupyter, Binder, Colab) as ipywidgets sliders that swap the precomputed
+  frames in an ``ipywidgets.Image`` (nothing is drawn through an ``Output`` widget);
+- on the static site as HTML: one ``<input type="range">`` per knob, the frames as ``<img>``
+  data URIs with alt text and a readout of the knob values, driven by ``_static/explore.js``.
+
+Frames are byte-stable PNGs (fixed size and dpi, no software/date metadata, a fixed 256-colour
+palette), so strict nbval compares the HTML form, frames included, exactly. :func:`static`
+draws the same sweep as small multiples, for the rare figure that says something the slider
+doesn't; it takes the same arguments.
 """
 
+import base64
+import html
+import io
 import itertools
-import time
+import json
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from .plots import grid
+
+MAX_FRAMES = 30       # combinations per control: the page must stay light (≤ 2.5 MB per chapter)
+DPI = 72              # 5 × 3.4 in → 360 × 245 px; a palette PNG of a line plot is ~10-25 kB
 
 
 def _check_sweep(sweep):
     if not sweep:
         raise ValueError("give at least one knob, e.g. explore(draw, scale=[0.1, 1, 10])")
+    out = {}
     for name, values in sweep.items():
-        if isinstance(values, (str, bytes)) or len(values) < 1:
+        if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+            raise TypeError(f"knob {name!r} needs a list of values, got {type(values).__name__} "
+                            f"{values!r}")
+        values = list(values)
+        if len(values) < 1:
             raise ValueError(f"knob {name!r} needs a non-empty list of values, got {values!r}")
-    return {k: list(v) for k, v in sweep.items()}
+        out[name] = values
+    return out
 
 
 def _label(value):
-    return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
+    if isinstance(value, (float, np.floating)):
+        return f"{value:g}"
+    if isinstance(value, (np.integer,)):
+        return str(int(value))
+    return str(value)
 
 
-def explore(draw, figsize=(5, 3.4), **sweep):
-    """An ipywidgets control with one selection slider per knob of ``sweep`` (starting at the
-    middle value) that redraws ``draw(ax, **knobs)``. Returns the widget; the wall time of the
-    last redraw (seconds) is kept in ``widget.last_draw_seconds``."""
-    import ipywidgets as widgets
+def _readout(knobs):
+    return ", ".join(f"{k} = {_label(v)}" for k, v in knobs.items())
 
+
+def _default_alt(ax, knobs):
+    """Alt text from what the frame says about itself: its title and axis labels."""
+    title = ax.get_title() or (ax.figure._suptitle.get_text() if ax.figure._suptitle else "")
+    xlabel, ylabel = ax.get_xlabel(), ax.get_ylabel()
+    parts = [title.strip() or "Explore frame"]
+    if xlabel and ylabel:
+        parts.append(f"{ylabel} against {xlabel}")
+    return f"{'; '.join(parts)}; at {_readout(knobs)}"
+
+
+def _png(fig):
+    """The figure as PNG bytes that are identical run to run: Agg raster, white background,
+    quantised to a 256-colour palette (3-4× smaller than RGBA, no visible loss for line plots),
+    no metadata chunks."""
+    from PIL import Image as PILImage
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    img = PILImage.fromarray(rgba[..., :3].copy(), mode="RGB")
+    img = img.quantize(colors=256, method=PILImage.Quantize.MEDIANCUT,
+                       dither=PILImage.Dither.NONE)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+class Explore:
+    """The precomputed control :func:`explore` returns. ``frames`` holds the PNG bytes in
+    ``itertools.product`` order of the knobs; ``alts`` the matching alt texts; ``start`` the
+    index of each knob's initial value (its middle value)."""
+
+    def __init__(self, sweep, frames, alts, start, figsize):
+        self.sweep = sweep
+        self.frames = frames
+        self.alts = alts
+        self.start = start
+        self.figsize = figsize
+        self._widget = None
+
+    def __repr__(self):
+        knobs = ", ".join(f"{k}: {len(v)} values" for k, v in self.sweep.items())
+        return f"<npnet.widgets.Explore ({knobs}; {len(self.frames)} frames)>"
+
+    def index(self, positions):
+        """Frame index for one position (value index) per knob."""
+        idx = 0
+        for name, pos in zip(self.sweep, positions):
+            idx = idx * len(self.sweep[name]) + pos
+        return idx
+
+    # --- the live view: ipywidgets -------------------------------------------------------
+    def widget(self):
+        """The ipywidgets view (built once): one SelectionSlider per knob above an Image."""
+        if self._widget is None:
+            import ipywidgets as widgets
+
+            sliders = [widgets.SelectionSlider(
+                options=[(_label(v), i) for i, v in enumerate(values)],
+                value=self.start[k], description=name, continuous_update=True,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="min(100%, 28em)"))
+                for k, (name, values) in enumerate(self.sweep.items())]
+            width = int(round(self.figsize[0] * DPI))
+            image = widgets.Image(value=self.frames[self.index(self.start)], format="png",
+                                  layout=widgets.Layout(width=f"{width}px"))
+
+            def show(_change=None):
+                image.value = self.frames[self.index([s.value for s in sliders])]
+
+            for s in sliders:
+                s.observe(show, names="value")
+            self._widget = widgets.VBox([*sliders, image])
+        return self._widget
+
+    # --- the static view: HTML + _static/explore.js ----------------------------------------
+    def _repr_html_(self):
+        names = list(self.sweep)
+        first = self.index(self.start)
+        width, height = (int(round(s * DPI)) for s in self.figsize)
+        rows = []
+        for k, name in enumerate(names):
+            labels = [_label(v) for v in self.sweep[name]]
+            rows.append(
+                f'<label class="npnet-explore-knob"><span>{html.escape(name)}</span> '
+                f'<input type="range" min="0" max="{len(labels) - 1}" step="1" '
+                f'value="{self.start[k]}" data-knob="{html.escape(name)}" '
+                f"data-labels='{html.escape(json.dumps(labels), quote=True)}' "
+                f'aria-valuetext="{html.escape(labels[self.start[k]])}"> '
+                f'<output>{html.escape(labels[self.start[k]])}</output></label>')
+        knobs0 = {n: self.sweep[n][self.start[k]] for k, n in enumerate(names)}
+        imgs = []
+        for i, (png, alt) in enumerate(zip(self.frames, self.alts)):
+            data = base64.b64encode(png).decode("ascii")
+            hidden = "" if i == first else " hidden"
+            imgs.append(f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+                        f'width="{width}" height="{height}" data-frame="{i}"{hidden}>')
+        return (
+            '<div class="npnet-explore">\n'
+            '<div class="npnet-explore-knobs">\n' + "\n".join(rows) + "\n</div>\n"
+            f'<p class="npnet-explore-readout" aria-live="polite">{html.escape(_readout(knobs0))}</p>\n'
+            '<div class="npnet-explore-frames">\n' + "\n".join(imgs) + "\n</div>\n</div>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": repr(self), "text/html": self._repr_html_()}
+        try:
+            view = self.widget()._repr_mimebundle_()
+        except Exception:  # no ipywidgets or no comm: the HTML form still works
+            view = None
+        if view:
+            bundle.update({k: v for k, v in view.items() if k != "text/plain"})
+        return bundle
+
+
+def explore(draw, figsize=(5, 3.4), alt=None, **sweep):
+    """Precompute ``draw(ax, **knobs)`` for every combination of the knobs' values (at most
+    30) and return an :class:`Explore` control: sliders that swap those frames, live in a
+    kernel and as plain HTML on the static site. Each knob starts at its middle value.
+
+    ``alt`` is the frames' alt text: a string (the knob values are appended) or a function
+    ``alt(**knobs) -> str``; by default it is made from each frame's title and axis labels.
+    ``draw`` runs once per frame and must not train: precompute anything slow first."""
+    if not callable(draw):
+        raise TypeError(f"draw must be a function draw(ax, **knobs), got {type(draw).__name__}")
+    if alt is not None and not (isinstance(alt, str) or callable(alt)):
+        raise TypeError(f"alt must be a string or a function alt(**knobs) -> str, got "
+                        f"{type(alt).__name__}")
+    try:
+        figsize = tuple(float(s) for s in figsize)
+    except TypeError:
+        raise TypeError(f"figsize must be (width, height) in inches, got {figsize!r}") from None
+    if len(figsize) != 2 or min(figsize) <= 0:
+        raise ValueError(f"figsize must be two positive numbers (inches), got {figsize!r}")
     sweep = _check_sweep(sweep)
-    sliders = {name: widgets.SelectionSlider(options=[(_label(v), v) for v in values],
-                                             value=values[len(values) // 2], description=name,
-                                             continuous_update=False)
-               for name, values in sweep.items()}
-    out = widgets.Output()
-    box = widgets.VBox([*sliders.values(), out])
-    box.last_draw_seconds = None
-
-    def redraw(_change=None):
-        start = time.perf_counter()
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=figsize, layout="constrained")
-            draw(ax, **{name: s.value for name, s in sliders.items()})
-            plt.show()
-        box.last_draw_seconds = time.perf_counter() - start
-
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
-    return box
+    n = int(np.prod([len(v) for v in sweep.values()]))
+    if n > MAX_FRAMES:
+        sizes = " × ".join(f"{len(v)} {k}" for k, v in sweep.items())
+        raise ValueError(f"explore precomputes every combination and allows at most {MAX_FRAMES}; "
+                         f"got {sizes} = {n}: thin a knob or split the control in two")
+    frames, alts = [], []
+    for combo in itertools.product(*sweep.values()):
+        knobs = dict(zip(sweep, combo))
+        fig = Figure(figsize=figsize, dpi=DPI, layout="constrained", facecolor="white")
+        ax = fig.add_subplot()
+        draw(ax, **knobs)
+        frames.append(_png(fig))
+        if alt is None:
+            alts.append(_default_alt(ax, knobs))
+        elif isinstance(alt, str):
+            alts.append(f"{alt}; at {_readout(knobs)}")
+        else:
+            alts.append(str(alt(**knobs)))
+    start = [len(v) // 2 for v in sweep.values()]
+    return Explore(sweep, frames, alts, start, figsize)
 
 
 def static(draw, ncols=None, size=(2.8, 2.3), sharex=True, sharey=True, **sweep):
     """The sweep as small multiples: one panel per value of a single knob, a rows × columns
     grid for two knobs (first knob down, second across); further knobs stay at their middle
-    value. Each panel is titled with its knob values. Returns the figure."""
+    value. Each panel is titled with its knob values. Returns the figure. Use it only where the
+    side-by-side view says something the :func:`explore` slider doesn't."""
     sweep = _check_sweep(sweep)
     names = list(sweep)
     varied = names[:2]
