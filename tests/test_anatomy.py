@@ -6,6 +6,7 @@ catch a notebook that breaks each rule.
 """
 
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -13,12 +14,19 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import reading_path  # noqa: E402  (tools/reading_path.py: the reading path as DESIGN.md §3 counts it)
+
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
 PARTS = ["question", "theory", "experiment", "claims checked", "explore", "exercises", "summary"]
 GLOBAL_RANDOM = re.compile(r"\bnp\.random\.(?!default_rng\b|Generator\b)\w+\s*\(|\brandom\.seed\s*\(")
 WIDGET_CALL = re.compile(r"\b(explore|interact|interactive)\s*\(")
 HIDDEN = {"hide-input", "hide-cell", "remove-input"}
+# Notebooks exempt from the reading-path budget, the figure-first rule and the glossary links:
+# the toolkit (a tour of the lib, DESIGN.md §3) and the checklist (issue 11).
+BUDGET_EXEMPT = {"00_toolkit", "12_checklist"}
+MAX_WORDS = 2500
 
 
 def repository_url():
@@ -106,6 +114,19 @@ def anatomy_problems(nb):
     return problems
 
 
+def reading_path_problems(nb, terms):
+    """DESIGN.md §3 budgets: words on the reading path, a figure before the Theory heading, and
+    the first use of each glossary term (a list of lower-case terms) as a {term} link."""
+    problems = []
+    words = reading_path.word_count(nb)
+    if words > MAX_WORDS:
+        problems.append(f"{words} words on the reading path; the budget is {MAX_WORDS}"
+                        " (fold derivations and second-order material into dropdowns)")
+    if not reading_path.figure_before_theory(nb):
+        problems.append("no figure (stored image output) before the '## Theory' heading")
+    return problems + reading_path.glossary_problems(nb, terms)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_rules(path):
     assert rule_problems(nbformat.read(path, as_version=4), repository_url()) == []
@@ -114,6 +135,28 @@ def test_notebook_rules(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_anatomy(path):
     assert anatomy_problems(nbformat.read(path, as_version=4)) == []
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem not in BUDGET_EXEMPT],
+                         ids=lambda p: p.name)
+def test_chapter_reading_path(path):
+    terms = reading_path.glossary_terms(ROOT / "glossary.md")
+    assert reading_path_problems(nbformat.read(path, as_version=4), terms) == []
+
+
+def test_reading_path_counts_and_glossary_uses():
+    md = ("Prose with $x^2$ and `code` <b>bold</b> 1,000 words.\n\n$$a = b$$\n\n"
+          ":::{dropdown} Derivation\nfolded away here\n:::\n\n```{note}\nkept note\n```\n")
+    assert reading_path.prose_words(md) == 7  # Prose with and bold words. kept note
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        "## Dead units\n\nA unit's pre-activation, `dead_unit`, [dead unit](x.md), $\\text{dead unit}$"
+        " and {cite:p}`dead unit` are not uses; then {term}`dead units <dead unit>`, dead units,"
+        " the deadunit and Jensen’s inequality.")]
+    problems = reading_path.glossary_problems(nb, ["dead unit", "activation", "jensen's inequality"])
+    assert len(problems) == 1 and "'jensen's inequality'" in problems[0], problems
+    terms = reading_path.glossary_terms(ROOT / "glossary.md")
+    assert len(terms) == len(set(terms)) and "fan-in" in terms, "glossary terms must be unique"
 
 
 def test_notebooks_are_in_the_toc():
@@ -136,3 +179,9 @@ def test_checks_catch_a_broken_notebook():
                      "nbval-ignore-output", "alt text", "ends with ';'", "missing the '## Summary'",
                      "out of order", "asserted claims", "static small-multiples"]:
         assert expected in problems, expected
+    nb.cells.append(nbformat.v4.new_markdown_cell(
+        "word " * MAX_WORDS + "\n\nA dead unit, then {term}`dead unit`; saturated, then {term}`saturation`."))
+    problems = " | ".join(reading_path_problems(nb, ["dead unit", "saturation"]))
+    for expected in ["words on the reading path", "no figure", "glossary term 'dead unit'"]:
+        assert expected in problems, expected
+    assert "'saturation'" not in problems  # "saturated" is not a use of "saturation"
