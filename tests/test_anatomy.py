@@ -21,7 +21,9 @@ NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
 PARTS = ["question", "theory", "experiment", "claims checked", "explore", "exercises", "summary"]
 GLOBAL_RANDOM = re.compile(r"\bnp\.random\.(?!default_rng\b|Generator\b)\w+\s*\(|\brandom\.seed\s*\(")
-WIDGET_CALL = re.compile(r"\b(explore|interact|interactive)\s*\(")
+EXPLORE_CALL = re.compile(r"\bexplore\s*\(")
+# interact/interactive redraw through a kernel callback: dead on the static site (issue 8)
+KERNEL_ONLY = re.compile(r"\b(interact|interactive|interact_manual)\s*\(")
 HIDDEN = {"hide-input", "hide-cell", "remove-input"}
 # Notebooks exempt from the reading-path budget, the figure-first rule and the glossary links:
 # the toolkit (a tour of the lib, DESIGN.md §3) and the checklist (issue 11).
@@ -55,9 +57,17 @@ def rule_problems(nb, url):
         if GLOBAL_RANDOM.search(cell.source):
             problems.append(f"code cell {i} uses NumPy's global random state;"
                             " draw from np.random.default_rng(seed) instead")
-        is_widget = bool(WIDGET_CALL.search(cell.source)) and "static(" not in cell.source
-        if is_widget and "nbval-ignore-output" not in tags(cell):
-            problems.append(f"code cell {i} shows a widget but lacks the nbval-ignore-output tag")
+        if KERNEL_ONLY.search(cell.source):
+            problems.append(f"code cell {i} uses interact/interactive, which needs a kernel;"
+                            " use npnet.widgets.explore (its sliders work on the static site)")
+        if EXPLORE_CALL.search(cell.source):
+            if "nbval-ignore-output" in tags(cell):
+                problems.append(f"code cell {i} calls explore() but is tagged nbval-ignore-output:"
+                                " its frames are byte-stable, let strict nbval compare them")
+            if not any("text/html" in o.get("data", {}) and "npnet-explore" in o["data"]["text/html"]
+                       for o in cell.outputs):
+                problems.append(f"code cell {i} calls explore() but stores no HTML form of the"
+                                " control (end the cell with the explore(...) call; `make execute`)")
         has_image = any("image/png" in o.get("data", {}) for o in cell.outputs)
         mystnb = cell.metadata.get("mystnb", {})
         has_alt = mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption")
@@ -91,9 +101,7 @@ def anatomy_problems(nb):
     if n_asserts < 5:
         problems.append(f"only {n_asserts} asserted claims; a chapter needs at least 5")
     cells = code_cells(nb)
-    if not any("static(" in c.source for c in cells):
-        problems.append("no static small-multiples fallback (npnet.widgets.static) for the widget")
-    if not any(WIDGET_CALL.search(c.source) and "static(" not in c.source for c in cells):
+    if not any(EXPLORE_CALL.search(c.source) for c in cells):
         problems.append("no widget (npnet.widgets.explore) in the Explore section")
     if "exercises" in first:
         end = first["summary"][0] if "summary" in first else len(nb.cells)
@@ -170,14 +178,16 @@ def test_checks_catch_a_broken_notebook():
     nb.cells = [
         nbformat.v4.new_markdown_cell("## Theory\n\n## Question"),
         nbformat.v4.new_code_cell("import numpy as np\nnp.random.seed(0)\nx = np.random.randn(3)"),
-        nbformat.v4.new_code_cell("explore(draw, scale=[1, 2])"),
+        nbformat.v4.new_code_cell("explore(draw, scale=[1, 2])",
+                                  metadata={"tags": ["nbval-ignore-output"]}),
+        nbformat.v4.new_code_cell("interact(f, x=1)"),
         nbformat.v4.new_code_cell("plot();"),
     ]
-    nb.cells[3].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA=="})]
+    nb.cells[4].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA=="})]
     problems = " | ".join(rule_problems(nb, "https://example.org/repo") + anatomy_problems(nb))
     for expected in ["Colab install cell", "no stored execution", "global random state",
                      "nbval-ignore-output", "alt text", "ends with ';'", "missing the '## Summary'",
-                     "out of order", "asserted claims", "static small-multiples"]:
+                     "out of order", "asserted claims", "needs a kernel", "no HTML form"]:
         assert expected in problems, expected
     nb.cells.append(nbformat.v4.new_markdown_cell(
         "word " * MAX_WORDS + "\n\nA dead unit, then {term}`dead unit`; saturated, then {term}`saturation`."))
