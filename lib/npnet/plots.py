@@ -169,3 +169,30 @@ def unit_lines(ax, W, b, styles=("--", ":"), colors=("C1", "C4"), lw=1.6):
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     return ax
+
+
+# --- chapter 03 ---
+
+def seed_strip(results, ax=None, ylabel="test accuracy", threshold=None, colors=None):
+    """One column per setting: every seed's value as a dot (jittered sideways) and the mean as a
+    bar. ``results`` maps a setting's label to a 1-D array of per-seed values. With
+    ``threshold``, a dotted line marks it and each label gets "k of n ≥ threshold"."""
+    ax = _axes(ax, figsize=(4.2, 3.2))
+    if not isinstance(results, dict) or not results:
+        raise ValueError(f"results must be a non-empty dict label -> per-seed values, got {results!r}")
+    labels = []
+    for i, (label, values) in enumerate(results.items()):
+        values = np.asarray(values, dtype=float).ravel()
+        color = colors[i % len(colors)] if colors else f"C{i}"
+        jitter = np.linspace(-0.15, 0.15, values.size) if values.size > 1 else np.zeros(1)
+        ax.plot(i + jitter, values, "o", color=color, ms=4, alpha=0.75)
+        ax.plot([i - 0.28, i + 0.28], [values.mean()] * 2, color=color, lw=2.5)
+        if threshold is not None:
+            label = f"{label}\n{int(np.sum(values >= threshold))} of {values.size} ≥ {threshold:g}"
+        labels.append(label)
+    if threshold is not None:
+        ax.axhline(threshold, color="0.5", ls=":", lw=1)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.set_ylabel(ylabel)
+    return ax
