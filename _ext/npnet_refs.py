@@ -1,0 +1,56 @@
+"""Resolve references to npnet names by where the object is defined.
+
+The library re-exports names (``npnet.Linear`` is ``npnet.layers.Linear``; ``npnet.train``
+imports ``DivergenceError`` from ``npnet.losses``), and docstrings and chapters use the short
+forms. The API reference documents each object once, under its defining module; this handler
+imports the name a reference gives (as written, or relative to the current module) and, when
+it is an npnet object, points the reference at its documented home. Anything else stays a
+missing reference, so ``-n`` still fails on a real typo.
+"""
+
+import importlib
+
+from sphinx.util.nodes import make_refnode
+
+
+def _lookup(dotted):
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def missing_reference(app, env, node, contnode):
+    if node.get("refdomain") != "py":
+        return None
+    target = node["reftarget"]
+    candidates = [target]
+    if node.get("py:module"):
+        candidates.insert(0, f"{node['py:module']}.{target}")
+    domain = env.get_domain("py")
+    for name in candidates:
+        obj = _lookup(name) if name.startswith("npnet") else None
+        module = getattr(obj, "__module__", None) or ""
+        qualname = getattr(obj, "__qualname__", None)
+        if not module.startswith("npnet") or not qualname:
+            continue
+        home = f"{module}.{qualname}"
+        if home in domain.objects:
+            entry = domain.objects[home]
+            return make_refnode(app.builder, node["refdoc"], entry.docname, entry.node_id,
+                                contnode, home)
+    return None
+
+
+def setup(app):
+    app.connect("missing-reference", missing_reference)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
