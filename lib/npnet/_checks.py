@@ -72,10 +72,19 @@ def float_array(x, name, ndim=None, dtype=None):
     return x
 
 
-def finite(x, name):
-    """Raise ``ValueError`` if ``x`` holds NaN or inf."""
-    if not np.isfinite(x).all():
-        n_bad = int(np.size(x) - np.isfinite(x).sum())
+class DivergenceError(FloatingPointError):
+    """Training produced NaN or inf, or a loss blew up (usually: the learning rate is too large)."""
+
+
+def finite(x, name, diverged=False):
+    """Return ``x`` if it holds no NaN/inf. Otherwise raise ``ValueError`` (bad data), or
+    :class:`DivergenceError` when ``diverged`` (a network's output: the run has diverged)."""
+    ok = np.isfinite(x)
+    if not ok.all():
+        n_bad = int(np.size(x) - ok.sum())
+        if diverged:
+            raise DivergenceError(f"{name} contain {n_bad} non-finite value(s) (NaN/inf) out of"
+                                  f" {np.size(x)}: the run has diverged")
         raise ValueError(f"{name} must be finite, got {n_bad} NaN/inf value(s)")
     return x
 

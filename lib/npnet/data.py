@@ -51,16 +51,16 @@ def moons(n, noise=0.1, rng=None):
     return X + noise * rng.standard_normal((n, 2)), y
 
 
-def circles(n, factor=0.5, noise=0.05, centre=(0.0, 0.0), rng=None):
-    """A unit circle (class 0) around a circle of radius ``factor`` (class 1), shifted to
-    ``centre``; Gaussian noise of std ``noise``. Returns ``X`` ``(n, 2)``, ``y`` ``(n,)``."""
+def circles(n, factor=0.5, noise=0.05, loc=(0.0, 0.0), rng=None):
+    """A unit circle (class 0) around a circle of radius ``factor`` (class 1), both centred at
+    ``loc``; Gaussian noise of std ``noise``. Returns ``X`` ``(n, 2)``, ``y`` ``(n,)``."""
     y = _labels_half(n)
     factor = number_in(factor, "factor", low=0.0, high=1.0, low_open=True, high_open=True)
     noise = number_in(noise, "noise", low=0.0)
     rng = need_rng(rng, "circles")
     t = 2 * np.pi * rng.random(n)
     r = np.where(y == 0, 1.0, factor)
-    X = r[:, None] * np.c_[np.cos(t), np.sin(t)] + np.asarray(centre, dtype=np.float64)
+    X = r[:, None] * np.c_[np.cos(t), np.sin(t)] + _loc(loc, 2)
     return X + noise * rng.standard_normal((n, 2)), y
 
 
@@ -75,13 +75,26 @@ def xor(n, noise=0.0, rng=None):
     return u * np.c_[s1, s2] + noise * rng.standard_normal((n, 2)), y
 
 
-def blob(n, centre=(0.0, 0.0), std=1.0, rng=None):
-    """``n`` Gaussian points around ``centre`` with per-axis std ``std`` (no labels)."""
+def blob(n, loc=(0.0, 0.0), std=1.0, rng=None):
+    """``n`` Gaussian points around ``loc`` (a point of any dimension D) with per-axis std
+    ``std`` (no labels): ``X`` ``(n, D)``."""
     n = positive_int(n, "n")
     std = number_in(std, "std", low=0.0)
     rng = need_rng(rng, "blob")
-    centre = np.asarray(centre, dtype=np.float64)
-    return centre + std * rng.standard_normal((n, centre.size))
+    loc = _loc(loc)
+    return loc + std * rng.standard_normal((n, loc.size))
+
+
+def _loc(loc, dim=None):
+    """``loc`` as a finite float64 point of shape ``(dim,)`` (any length if ``dim`` is None)."""
+    try:
+        point = np.asarray(loc, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"loc must be a point (a sequence of numbers), got {loc!r}") from None
+    if point.ndim != 1 or point.size == 0 or (dim is not None and point.size != dim):
+        want = f"{dim} numbers" if dim else "a non-empty 1-D sequence of numbers"
+        raise ValueError(f"loc must be {want}, got {loc!r}")
+    return finite(point, "loc")
 
 
 # --- preprocessing: fit on the first array, apply to all -----------------------------------

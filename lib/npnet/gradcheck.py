@@ -1,11 +1,12 @@
-r"""Gradient checking by centred differences (use float64).
+"""Gradient checking by centred differences (use float64).
 
-:math:`\partial f/\partial x_i \approx (f(x + h e_i) - f(x - h e_i)) / 2h`, error :math:`O(h^2)`.
+∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ))/2h, with an error of order h².
 """
 
 import numpy as np
 
 from ._checks import need_rng
+from .model import preserved_state
 
 
 def numerical_gradient(f, x, h=1e-6):
@@ -30,37 +31,39 @@ def numerical_gradient(f, x, h=1e-6):
 
 
 def rel_error(a, b):
-    r"""Norm-based relative error :math:`\|a - b\| / \max(\|a\| + \|b\|, 10^{-300})`."""
+    """Norm-based relative error ‖a − b‖ / max(‖a‖ + ‖b‖, 1e-300), a float (0 when equal)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
 def check_layer(layer, x, rng, train=True, h=1e-6):
-    r"""Relative errors of ``layer``'s analytic gradients against centred differences.
+    """Relative errors of ``layer``'s analytic gradients against centred differences.
 
-    Uses the scalar :math:`f = \sum \text{out} \odot G` for a fixed random ``G`` (drawn from
-    ``rng``), so :math:`\partial f/\partial\,\text{out} = G`. A layer with its own ``rng``
-    (``Dropout``) has that generator's state restored before every forward, so its mask is fixed.
-    Returns ``{"x": err, <param name>: err, ...}``.
+    Uses the scalar f = Σ out ⊙ G for a fixed random G (drawn from ``rng``, the output's
+    shape), so ∂f/∂out = G. A layer with its own ``rng`` (``Dropout``) has that generator's
+    state restored before every forward, so its mask is fixed. The layer is left as it was
+    found (running statistics, generator state, what forward kept). Returns
+    ``{"x": err, <param name>: err, ...}`` (see :func:`rel_error`).
     """
     rng = need_rng(rng, "check_layer")
-    own_rng = getattr(layer, "rng", None)
-    state = own_rng.bit_generator.state if own_rng is not None else None
+    with preserved_state(layer):
+        own_rng = getattr(layer, "rng", None)
+        state = own_rng.bit_generator.state if own_rng is not None else None
 
-    def forward():
-        if state is not None:
-            own_rng.bit_generator.state = state
-        return layer.forward(x, train=train)
+        def forward():
+            if state is not None:
+                own_rng.bit_generator.state = state
+            return layer.forward(x, train=train)
 
-    out = forward()
-    g = rng.standard_normal(out.shape).astype(out.dtype)
-    dx = layer.backward(g)
-    analytic = {"x": dx, **{k: v.copy() for k, v in layer.grads.items()}}
+        out = forward()
+        g = rng.standard_normal(out.shape).astype(out.dtype)
+        dx = layer.backward(g)
+        analytic = {"x": dx, **{k: v.copy() for k, v in layer.grads.items()}}
 
-    def f():
-        return float(np.sum(forward() * g))
+        def f():
+            return float(np.sum(forward() * g))
 
-    errors = {"x": rel_error(analytic["x"], numerical_gradient(f, x, h))}
-    for name, p in layer.params.items():
-        errors[name] = rel_error(analytic[name], numerical_gradient(f, p, h))
+        errors = {"x": rel_error(analytic["x"], numerical_gradient(f, x, h))}
+        for name, p in layer.params.items():
+            errors[name] = rel_error(analytic[name], numerical_gradient(f, p, h))
     return errors

@@ -27,10 +27,14 @@ TRUNCATED_NORMAL_STD = 0.87962566103423978
 
 
 def _shape(shape):
-    if isinstance(shape, (int, np.integer)):
+    """``shape`` as a tuple of positive ints: an int, or any sequence of them (tuple, list, array)."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
-    if not isinstance(shape, tuple) or not shape:
-        raise TypeError(f"shape must be a non-empty tuple of positive ints, got {describe(shape)}")
+    if isinstance(shape, np.ndarray) and shape.ndim == 1:
+        shape = tuple(shape.tolist())
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__") or len(shape) == 0:
+        raise TypeError(f"shape must be an int or a non-empty sequence of positive ints,"
+                        f" got {describe(shape)}")
     return tuple(positive_int(s, "every dimension of shape") for s in shape)
 
 
@@ -196,6 +200,18 @@ _ALIASES = {"xavier_normal": "glorot_normal", "xavier_uniform": "glorot_uniform"
             "kaiming_normal": "he_normal", "kaiming_uniform": "he_uniform"}
 
 
+def describe_initialiser(init):
+    """A short, address-free name for an initialiser: its name, or e.g. ``"normal(std=0.01)"``
+    for ``functools.partial(normal, std=0.01)``."""
+    if isinstance(init, str):
+        return init
+    args = [f"{v!r}" for v in getattr(init, "args", ())]
+    args += [f"{k}={v!r}" for k, v in (getattr(init, "keywords", None) or {}).items()]
+    func = getattr(init, "func", init)
+    name = getattr(func, "__name__", type(func).__name__)
+    return f"{name}({', '.join(args)})" if hasattr(init, "func") else name
+
+
 def get(name):
     """The initialiser called ``name`` (a preset or alias), or ``name`` itself if callable.
 
@@ -210,21 +226,24 @@ def get(name):
 
 
 def lsuv(model, x, *, rng=None, tol=0.1, max_iter=10):
-    r"""Layer-sequential unit-variance init (Mishkin & Matas, 2016), in place.
+    """Layer-sequential unit-variance init (Mishkin & Matas, 2016), in place.
 
-    Every ``Linear`` weight is first made orthogonal; then, layer by layer from the input,
-    ``W`` is divided by :math:`\sqrt{\operatorname{Var}(xW + b)}` (variance over all elements of the
-    batch ``x``) until that variance is within ``tol`` of 1 or ``max_iter`` rescalings are done.
-    Layers run with ``train=False`` (no dropout noise). Returns the list of final variances.
+    ``model``: a ``Sequential`` (nested ones included), a list of layers or a single layer;
+    ``x``: a batch ``(N, D_in)``. Every ``Linear`` weight is first made orthogonal; then, layer
+    by layer from the input, W ← W/√Var(x·W + b) (variance over all N·fan_out outputs of the
+    batch) until ``|Var − 1| < tol`` or ``max_iter`` rescalings are done. Layers run with
+    ``train=False`` (no dropout noise, running statistics untouched). Returns the list of
+    final output variances, one per ``Linear``.
     """
-    from .layers import Linear  # local import keeps init free of layer code at import time
+    from .layers import Linear  # local imports keep init free of layer code at import time
+    from .model import layers_of
 
     rng = need_rng(rng, "lsuv")
     tol = number_in(tol, "tol", low=0.0, low_open=True)
     max_iter = positive_int(max_iter, "max_iter")
     h = x
     variances = []
-    for layer in model:
+    for layer in layers_of(model):
         if isinstance(layer, Linear):
             W = layer.params["W"]
             W[...] = orthogonal(W.shape, rng=rng, dtype=W.dtype)

@@ -1,11 +1,13 @@
-r"""Layers: each has ``forward(x, train=True)`` and ``backward(dout)``.
+"""Layers: each has ``forward(x, train=True)`` and ``backward(dout)``.
 
-``forward`` returns the output and keeps what ``backward`` needs; ``backward(dout)`` takes
-:math:`\partial L/\partial\,\text{out}` (same shape as the output), **overwrites** ``grads``
-(it does not accumulate) and returns :math:`\partial L/\partial x`. A parametrised layer has
-``params`` and ``grads``, two dicts with the same keys; optimisers update ``params`` in place.
+``forward`` returns the output and keeps what ``backward`` needs. ``backward(dout)`` takes
+δ = ∂L/∂out (the output's shape and dtype), **overwrites** ``grads`` (it does not accumulate)
+and returns ∂L/∂x. A parametrised layer has ``params`` and ``grads``, two dicts with the same
+keys; optimisers update ``params`` in place. Shapes: ``x`` is ``(N, D)``, N row vectors.
 
-Shapes: ``x`` is ``(N, D)``, a batch of N row vectors.
+How a layer is classified (the one place the library looks): ``layer.activation`` is the
+activation's name (``"tanh"``, ``"relu"``, ...) or ``None``; :func:`is_parametrised` says
+whether it has parameters. The derivations are in the toolkit chapter (``00_toolkit``).
 """
 
 import numpy as np
@@ -14,8 +16,33 @@ from . import init as _init
 from ._checks import describe, float_array, need_rng, number_in, positive_int
 
 
+def sigmoid(z):
+    """The logistic function σ(z) = 1/(1 + e⁻ᶻ), stable for every z; same shape and dtype.
+
+    With e = e^(−|z|) ∈ (0, 1]: σ(z) = 1/(1 + e) for z ≥ 0 and σ(z) = e/(1 + e) for z < 0.
+    Nothing overflows and σ(−100) ≈ 3.7e-44 keeps full relative precision (the form
+    ½·(1 + tanh(z/2)) returns exactly 0 there). Used by :class:`Sigmoid` and by
+    :func:`npnet.binary_cross_entropy_with_logits`.
+    """
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def is_parametrised(layer):
+    """True if ``layer`` has trainable parameters (a non-empty ``params`` dict)."""
+    return bool(getattr(layer, "params", None))
+
+
 class Layer:
-    """Base class: no parameters; subclasses define ``forward`` and ``backward``."""
+    """Base class of every layer. ``forward``/``backward`` raise ``NotImplementedError`` here.
+
+    A subclass's ``forward`` calls :meth:`_remember` with its output; its ``backward`` calls
+    :meth:`_check_dout`, which raises if ``forward`` has not run yet or if ``dout`` does not
+    match the output (shape → ``ValueError``, dtype → ``TypeError``).
+    """
+
+    activation = None  # the activation's name for an activation layer, else None
+    _seen = None  # (shape, dtype) of the last forward's output
 
     def __init__(self):
         self.params = {}
@@ -24,17 +51,42 @@ class Layer:
     def __repr__(self):
         return f"{type(self).__name__}()"
 
-    def _check_dout(self, dout, out_shape):
-        if not isinstance(dout, np.ndarray) or dout.shape != out_shape:
-            raise ValueError(f"{type(self).__name__}.backward expected dout of shape {out_shape}"
-                             f" (the forward output's), got {describe(dout)}")
+    def forward(self, x, train=True):
+        """Output for the input ``x``; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward(x, train=True)")
+
+    def backward(self, dout):
+        """∂L/∂x from δ = ∂L/∂out; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} must define backward(dout)")
+
+    def _remember(self, out):
+        self._seen = (out.shape, out.dtype)
+        return out
+
+    def _check_dout(self, dout):
+        name = type(self).__name__
+        if self._seen is None:
+            raise RuntimeError(f"{name}.backward was called before forward: call forward(x)"
+                               f" first (backward uses what forward keeps)")
+        shape, dtype = self._seen
+        if not isinstance(dout, np.ndarray) or dout.shape != shape:
+            raise ValueError(f"{name}.backward expected dout of shape {shape} (the forward"
+                             f" output's), got {describe(dout)}")
+        if dout.dtype != dtype:
+            raise TypeError(f"{name}.backward expected dout of dtype {dtype} (the forward"
+                            f" output's), got {dout.dtype}; nothing is cast silently")
+        return dout
+
+
+def _float_dtype(dtype):
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"dtype must be a floating dtype, got {dtype} (use np.float32 or np.float64)")
+    return dtype
 
 
 class Linear(Layer):
-    r"""Affine layer :math:`y = xW + b`, ``W`` of shape ``(fan_in, fan_out)``, ``b`` of ``(fan_out,)``.
-
-    Backward: :math:`\partial W = x^\top \delta`, :math:`\partial b = \sum_n \delta_n`,
-    :math:`\partial x = \delta W^\top`, with :math:`\delta = \partial L/\partial y`.
+    """Affine layer y = x·W + b; ``W`` of shape ``(fan_in, fan_out)``, ``b`` of ``(fan_out,)``.
 
     ``init`` and ``bias_init`` are initialiser names (see :mod:`npnet.init`) or callables
     ``f(shape, rng=..., dtype=...)``. Our default ``init="he_normal"`` differs from PyTorch's
@@ -46,14 +98,12 @@ class Linear(Layer):
         super().__init__()
         self.fan_in = positive_int(fan_in, "fan_in")
         self.fan_out = positive_int(fan_out, "fan_out")
-        self.dtype = np.dtype(dtype)
-        if not np.issubdtype(self.dtype, np.floating):
-            raise TypeError(f"dtype must be a floating dtype, got {self.dtype}")
+        self.dtype = _float_dtype(dtype)
         self.params["W"] = self._draw(init, (self.fan_in, self.fan_out), rng, "W")
         if bias:
             self.params["b"] = self._draw(bias_init, (self.fan_out,), rng, "b")
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self.init_name = getattr(init, "__name__", repr(init)) if not isinstance(init, str) else init
+        self.init_name = _init.describe_initialiser(init)
 
     def _draw(self, initialiser, shape, rng, name):
         try:
@@ -70,6 +120,7 @@ class Linear(Layer):
                 f" bias={'b' in self.params})")
 
     def forward(self, x, train=True):
+        """y = x·W + b.  x: (N, fan_in) → y: (N, fan_out), the layer's dtype."""
         float_array(x, "Linear input", ndim=2, dtype=self.dtype)
         if x.shape[1] != self.fan_in:
             raise ValueError(f"Linear({self.fan_in}, {self.fan_out}) expected input of shape"
@@ -78,71 +129,106 @@ class Linear(Layer):
         out = x @ self.params["W"]
         if "b" in self.params:
             out += self.params["b"]
-        return out
+        return self._remember(out)
 
-    def backward(self, dout):
-        self._check_dout(dout, (self.x.shape[0], self.fan_out))
-        np.matmul(self.x.T, dout, out=self.grads["W"])
+    def backward(self, dout, input_grad=True):
+        """Gradients from δ = ∂L/∂y of shape (N, fan_out); returns ∂L/∂x of shape (N, fan_in).
+
+            ∂W = xᵀ·δ      (fan_in, fan_out)
+            ∂b = Σₙ δₙ     (fan_out,)  — the sum over the batch
+            ∂x = δ·Wᵀ      (N, fan_in)
+
+        ``input_grad=False`` skips ∂x (a training step never needs the data's gradient, and
+        δ·Wᵀ is one of the three matrix products) and returns ``None``.
+        """
+        self._check_dout(dout)
+        np.matmul(self.x.T, dout, out=self.grads["W"])        # (fan_in, N)·(N, fan_out)
         if "b" in self.params:
-            np.sum(dout, axis=0, out=self.grads["b"])
-        return dout @ self.params["W"].T
+            np.sum(dout, axis=0, out=self.grads["b"])        # (fan_out,)
+        return dout @ self.params["W"].T if input_grad else None  # (N, fan_out)·(fan_out, fan_in)
 
 
 # --- activations: derivative beside the forward ------------------------------------------
 
-class Identity(Layer):
-    """:math:`f(z) = z`, :math:`f'(z) = 1`."""
+class Activation(Layer):
+    """An element-wise f(z): the output and δ keep the input's shape and dtype.
+
+    The input must be a non-empty float ndarray (any float dtype); ``dout`` must have the
+    dtype of that input (``TypeError`` otherwise), as for the parametrised layers.
+    """
+
+    def _enter(self, x):
+        return float_array(x, f"{type(self).__name__} input")
+
+
+class Identity(Activation):
+    """f(z) = z, f′(z) = 1."""
+
+    activation = "identity"
 
     def forward(self, x, train=True):
-        self.shape = x.shape
-        return x
+        """out = x, same shape and dtype."""
+        return self._remember(self._enter(x))
 
     def backward(self, dout):
-        self._check_dout(dout, self.shape)
-        return dout
+        """∂x = δ (the same array)."""
+        return self._check_dout(dout)
 
 
-class Sigmoid(Layer):
-    r""":math:`\sigma(z) = 1/(1+e^{-z})`, :math:`\sigma'(z) = \sigma(z)(1-\sigma(z))`."""
+class Sigmoid(Activation):
+    """σ(z) = 1/(1 + e⁻ᶻ), σ′(z) = σ(z)·(1 − σ(z)); see :func:`sigmoid`."""
+
+    activation = "sigmoid"
 
     def forward(self, x, train=True):
-        # 0.5 * (1 + tanh(z/2)) equals the logistic function and never overflows
-        self.out = 0.5 * (1.0 + np.tanh(0.5 * x))
-        return self.out
+        """out = σ(x), same shape and dtype, in (0, 1)."""
+        self.out = sigmoid(self._enter(x))
+        return self._remember(self.out)
 
     def backward(self, dout):
-        self._check_dout(dout, self.out.shape)
+        """∂x = δ ⊙ σ(x) ⊙ (1 − σ(x)), same shape as δ."""
+        self._check_dout(dout)
         return dout * self.out * (1.0 - self.out)
 
 
-class Tanh(Layer):
-    r""":math:`\tanh(z)`, derivative :math:`1 - \tanh^2(z)`."""
+class Tanh(Activation):
+    """tanh(z), tanh′(z) = 1 − tanh²(z)."""
+
+    activation = "tanh"
 
     def forward(self, x, train=True):
-        self.out = np.tanh(x)
-        return self.out
+        """out = tanh(x), same shape and dtype, in (−1, 1)."""
+        self.out = np.tanh(self._enter(x))
+        return self._remember(self.out)
 
     def backward(self, dout):
-        self._check_dout(dout, self.out.shape)
+        """∂x = δ ⊙ (1 − out²), same shape as δ."""
+        self._check_dout(dout)
         return dout * (1.0 - self.out * self.out)
 
 
-class ReLU(Layer):
-    r""":math:`\max(z, 0)`, derivative :math:`[z > 0]` (0 at z = 0, as PyTorch)."""
+class ReLU(Activation):
+    """max(z, 0), derivative [z > 0] (0 at z = 0, as PyTorch)."""
+
+    activation = "relu"
 
     def forward(self, x, train=True):
-        self.out = np.maximum(x, 0)
-        return self.out
+        """out = max(x, 0), same shape and dtype."""
+        self.out = np.maximum(self._enter(x), 0)
+        return self._remember(self.out)
 
     def backward(self, dout):
-        self._check_dout(dout, self.out.shape)
-        dx = (self.out > 0).astype(dout.dtype)  # [z > 0] as 0/1 in dout's dtype ...
-        dx *= dout  # ... times dout in place: faster than multiplying by a boolean mask
+        """∂x = δ ⊙ [x > 0], same shape as δ."""
+        self._check_dout(dout)
+        dx = (self.out > 0).astype(dout.dtype)  # [x > 0] as 0/1 in δ's dtype, then ...
+        dx *= dout  # ... times δ in place: faster than δ * (boolean mask)
         return dx
 
 
-class LeakyReLU(Layer):
-    r""":math:`z` for :math:`z > 0`, else :math:`\alpha z`; derivative 1 or :math:`\alpha`."""
+class LeakyReLU(Activation):
+    """z for z > 0, else α·z; derivative 1 or α."""
+
+    activation = "leaky_relu"
 
     def __init__(self, alpha=0.01):
         super().__init__()
@@ -152,16 +238,20 @@ class LeakyReLU(Layer):
         return f"LeakyReLU(alpha={self.alpha})"
 
     def forward(self, x, train=True):
-        self.positive = x > 0
-        return np.where(self.positive, x, self.alpha * x)
+        """out = x where x > 0, else α·x; same shape and dtype."""
+        self.positive = self._enter(x) > 0
+        return self._remember(np.where(self.positive, x, self.alpha * x))
 
     def backward(self, dout):
-        self._check_dout(dout, self.positive.shape)
+        """∂x = δ where x > 0, else α·δ."""
+        self._check_dout(dout)
         return np.where(self.positive, dout, self.alpha * dout)
 
 
-class ELU(Layer):
-    r""":math:`z` for :math:`z > 0`, else :math:`\alpha(e^z - 1)`; derivative 1 or :math:`\alpha e^z`."""
+class ELU(Activation):
+    """z for z > 0, else α·(eᶻ − 1); derivative 1 or α·eᶻ."""
+
+    activation = "elu"
 
     def __init__(self, alpha=1.0):
         super().__init__()
@@ -171,93 +261,173 @@ class ELU(Layer):
         return f"ELU(alpha={self.alpha})"
 
     def forward(self, x, train=True):
-        self.positive = x > 0
+        """out = x where x > 0, else α·(eˣ − 1); same shape and dtype."""
+        self.positive = self._enter(x) > 0
         self.exp = np.exp(np.minimum(x, 0))
-        return np.where(self.positive, x, self.alpha * (self.exp - 1.0))
+        return self._remember(np.where(self.positive, x, self.alpha * (self.exp - 1.0)))
 
     def backward(self, dout):
-        self._check_dout(dout, self.positive.shape)
+        """∂x = δ where x > 0, else α·eˣ·δ."""
+        self._check_dout(dout)
         return np.where(self.positive, dout, dout * self.alpha * self.exp)
 
 
-ACTIVATIONS = {"identity": Identity, "linear": Identity, "sigmoid": Sigmoid, "tanh": Tanh,
-               "relu": ReLU, "leaky_relu": LeakyReLU, "elu": ELU}
+#: activation name → class (``"linear"`` is an alias of ``"identity"``, as in ``init.gain``)
+ACTIVATIONS = {cls.activation: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU)}
+ACTIVATIONS["linear"] = Identity
 
 
 # --- normalisation and regularisation ----------------------------------------------------
 
-class BatchNorm(Layer):
-    r"""Batch normalisation (Ioffe & Szegedy, 2015) over the batch axis, PyTorch's conventions.
+def _normalise(x, axis, eps):
+    """x̂ = (x − mean)/√(var + eps) along ``axis`` (biased variance).
 
-    Train: :math:`\hat x = (x - \mu_B)/\sqrt{\sigma_B^2 + \epsilon}` with the batch mean and the
-    **biased** batch variance, :math:`y = \gamma \hat x + \beta`; the running estimates follow
-    ``running = (1 - momentum) * running + momentum * batch`` with the **unbiased** variance
-    (start: mean 0, variance 1). Eval (``train=False``): the running estimates replace the batch's.
-    A batch of one example in train mode raises ``ValueError`` (its variance is undefined).
+    Returns x̂, 1/√(var + eps), mean and var (the last three keep ``axis`` as length 1)."""
+    mean = x.mean(axis=axis, keepdims=True)
+    var = x.var(axis=axis, keepdims=True)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    return (x - mean) * inv_std, inv_std, mean, var
 
-    Backward (train): :math:`\partial x = \frac{1}{N\sqrt{\sigma_B^2+\epsilon}}
-    (N\,\partial\hat x - \sum_n \partial\hat x_n - \hat x \sum_n \partial\hat x_n \hat x_n)`,
-    :math:`\partial \hat x = \gamma\,\partial y`.
-    """
 
-    def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype=np.float64):
+def _normalise_backward(dxhat, xhat, inv_std, axis):
+    """∂x of x̂ = (x − mean)/√(var + eps), the statistics taken along ``axis``:
+
+        ∂x = (∂x̂ − mean(∂x̂) − x̂ ⊙ mean(∂x̂ ⊙ x̂)) / √(var + eps)
+
+    (the means along ``axis``; shared by BatchNorm, axis 0, and LayerNorm, axis 1)."""
+    return inv_std * (dxhat - dxhat.mean(axis=axis, keepdims=True)
+                      - xhat * (dxhat * xhat).mean(axis=axis, keepdims=True))
+
+
+class _Norm(Layer):
+    """Shared by BatchNorm and LayerNorm: γ (ones), β (zeros), the input check, ∂γ and ∂β."""
+
+    def __init__(self, num_features, eps, dtype):
         super().__init__()
         self.num_features = positive_int(num_features, "num_features")
-        self.momentum = number_in(momentum, "momentum", low=0.0, high=1.0)
         self.eps = number_in(eps, "eps", low=0.0, low_open=True)
-        self.dtype = np.dtype(dtype)
+        self.dtype = _float_dtype(dtype)
         self.params = {"gamma": np.ones(self.num_features, self.dtype),
                        "beta": np.zeros(self.num_features, self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    def _enter(self, x):
+        name = f"{type(self).__name__}({self.num_features})"
+        float_array(x, f"{name} input", ndim=2, dtype=self.dtype)
+        if x.shape[1] != self.num_features:
+            raise ValueError(f"{name} expected input of shape (N, {self.num_features}),"
+                             f" got {x.shape}")
+        return x
+
+    def _scale_shift(self, xhat):
+        self.xhat = xhat
+        return self._remember(xhat * self.params["gamma"] + self.params["beta"])
+
+    def _param_grads(self, dout):
+        """∂γ = Σₙ δ ⊙ x̂, ∂β = Σₙ δ (both (D,)); returns ∂x̂ = γ ⊙ δ (N, D)."""
+        self._check_dout(dout)
+        np.sum(dout * self.xhat, axis=0, out=self.grads["gamma"])  # (D,)
+        np.sum(dout, axis=0, out=self.grads["beta"])               # (D,)
+        return dout * self.params["gamma"]                         # (N, D)
+
+
+class BatchNorm(_Norm):
+    """Batch normalisation (Ioffe & Szegedy, 2015) over the batch axis, PyTorch's conventions.
+
+    Train: x̂ = (x − μ_B)/√(σ²_B + eps) with the batch mean μ_B and the **biased** batch
+    variance σ²_B, then y = γ ⊙ x̂ + β; the running estimates follow
+    ``running = (1 − momentum)·running + momentum·batch`` with the **unbiased** variance
+    (start: mean 0, variance 1). Eval (``train=False``): the running estimates replace the
+    batch's. A batch of one example in train mode raises ``ValueError`` (no variance).
+    ``training`` is the mode of the last ``forward`` (a bool; PyTorch's ``.train()`` is a
+    method, so the name differs from it on purpose).
+    """
+
+    def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype=np.float64):
+        super().__init__(num_features, eps, dtype)
+        self.momentum = number_in(momentum, "momentum", low=0.0, high=1.0)
         self.running_mean = np.zeros(self.num_features, self.dtype)
         self.running_var = np.ones(self.num_features, self.dtype)
+        self.training = True
 
     def __repr__(self):
         return f"BatchNorm({self.num_features}, momentum={self.momentum}, eps={self.eps})"
 
     def forward(self, x, train=True):
-        float_array(x, "BatchNorm input", ndim=2, dtype=self.dtype)
-        if x.shape[1] != self.num_features:
-            raise ValueError(f"BatchNorm({self.num_features}) expected input of shape"
-                             f" (N, {self.num_features}), got {x.shape}")
-        self.train = train
-        if train:
-            n = x.shape[0]
-            if n < 2:
-                raise ValueError("BatchNorm in train mode needs a batch of >= 2 examples to"
-                                 f" estimate a variance, got {n}")
-            mean = x.mean(axis=0)
-            var = x.var(axis=0)
-            m = self.momentum
-            self.running_mean *= 1 - m
-            self.running_mean += m * mean
-            self.running_var *= 1 - m
-            self.running_var += m * var * (n / (n - 1))
-        else:
-            mean, var = self.running_mean, self.running_var
-        self.inv_std = 1.0 / np.sqrt(var + self.eps)
-        self.xhat = (x - mean) * self.inv_std
-        return self.xhat * self.params["gamma"] + self.params["beta"]
+        """y = γ ⊙ (x − μ)/√(σ² + eps) + β per feature.  x: (N, D) → y: (N, D).
 
-    def backward(self, dout):
-        self._check_dout(dout, self.xhat.shape)
-        np.sum(dout * self.xhat, axis=0, out=self.grads["gamma"])
-        np.sum(dout, axis=0, out=self.grads["beta"])
-        dxhat = dout * self.params["gamma"]
-        if not self.train:  # running statistics are constants
-            return dxhat * self.inv_std
-        n = dout.shape[0]
-        return (self.inv_std / n) * (n * dxhat - dxhat.sum(axis=0)
-                                     - self.xhat * (dxhat * self.xhat).sum(axis=0))
+        μ, σ² are the batch's (train) or the running estimates (eval)."""
+        self._enter(x)
+        self.training = bool(train)
+        if not train:
+            self.inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
+            return self._scale_shift((x - self.running_mean) * self.inv_std)
+        n = x.shape[0]
+        if n < 2:
+            raise ValueError("BatchNorm in train mode needs a batch of >= 2 examples to"
+                             f" estimate a variance, got {n}")
+        xhat, self.inv_std, mean, var = _normalise(x, 0, self.eps)
+        m = self.momentum
+        self.running_mean *= 1 - m
+        self.running_mean += m * mean[0]
+        self.running_var *= 1 - m
+        self.running_var += m * var[0] * (n / (n - 1))  # the unbiased variance
+        return self._scale_shift(xhat)
+
+    def backward(self, dout, input_grad=True):
+        """From δ = ∂L/∂y (N, D): ∂γ = Σₙ δ ⊙ x̂, ∂β = Σₙ δ, and ∂x (N, D) with ∂x̂ = γ ⊙ δ:
+
+            train: ∂x = (∂x̂ − mean(∂x̂) − x̂ ⊙ mean(∂x̂ ⊙ x̂)) / √(σ²_B + eps)  (means over n)
+            eval:  ∂x = ∂x̂ / √(running_var + eps)     (the running statistics are constants)
+
+        ``input_grad=False`` skips ∂x and returns ``None``.
+        """
+        dxhat = self._param_grads(dout)
+        if not input_grad:
+            return None
+        if not self.training:
+            return dxhat * self.inv_std                                   # (N, D)·(D,)
+        return _normalise_backward(dxhat, self.xhat, self.inv_std, 0)    # (N, D)
+
+
+class LayerNorm(_Norm):
+    """Layer normalisation (Ba et al., 2016) as ``torch.nn.LayerNorm(num_features)``.
+
+    Per example, over its D features: x̂ = (x − μ)/√(σ² + eps) with the example's mean μ and
+    biased variance σ², then y = γ ⊙ x̂ + β. Same in train and eval mode; no running
+    statistics; works for a batch of one.
+    """
+
+    def __init__(self, num_features, eps=1e-5, dtype=np.float64):
+        super().__init__(num_features, eps, dtype)
+
+    def __repr__(self):
+        return f"LayerNorm({self.num_features}, eps={self.eps})"
+
+    def forward(self, x, train=True):
+        """y = γ ⊙ (x − μ)/√(σ² + eps) + β, μ and σ² per row.  x: (N, D) → y: (N, D)."""
+        xhat, self.inv_std, _, _ = _normalise(self._enter(x), 1, self.eps)  # inv_std: (N, 1)
+        return self._scale_shift(xhat)
+
+    def backward(self, dout, input_grad=True):
+        """From δ = ∂L/∂y (N, D): ∂γ = Σₙ δ ⊙ x̂, ∂β = Σₙ δ, ∂x̂ = γ ⊙ δ and
+
+            ∂x = (∂x̂ − mean(∂x̂) − x̂ ⊙ mean(∂x̂ ⊙ x̂)) / √(σ² + eps)   (means over features)
+
+        ``input_grad=False`` skips ∂x and returns ``None``.
+        """
+        dxhat = self._param_grads(dout)
+        if not input_grad:
+            return None
+        return _normalise_backward(dxhat, self.xhat, self.inv_std, 1)    # (N, D)
 
 
 class Dropout(Layer):
-    r"""Inverted dropout (Srivastava et al., 2014), PyTorch's convention.
+    """Inverted dropout (Srivastava et al., 2014), PyTorch's convention.
 
-    Train: each entry is zeroed with probability ``p`` and survivors are scaled by
-    :math:`1/(1-p)`, so :math:`E[\text{out}] = x`; eval (``train=False``) and ``p = 0``: identity.
-    ``0 <= p < 1`` (``p = 1`` would drop everything and raises — our choice; PyTorch allows it).
-    Backward multiplies by the same mask.
+    Train: each entry is zeroed with probability ``p`` and survivors are scaled by 1/(1 − p),
+    so E[out] = x; eval (``train=False``) and ``p = 0``: identity. ``0 <= p < 1`` (``p = 1``
+    would drop everything and raises — our choice; PyTorch allows it).
     """
 
     def __init__(self, p, rng=None):
@@ -270,17 +440,16 @@ class Dropout(Layer):
         return f"Dropout(p={self.p})"
 
     def forward(self, x, train=True):
+        """out = x ⊙ m/(1 − p), m ~ Bernoulli(1 − p) per entry (train); out = x (eval)."""
+        float_array(x, "Dropout input")
         if not train or self.p == 0.0:
             self.mask = None
-            self.shape = x.shape
-            return x
+            return self._remember(x)
         keep = self.rng.random(x.shape) >= self.p
         self.mask = keep.astype(x.dtype) / (1.0 - self.p)
-        return x * self.mask
+        return self._remember(x * self.mask)
 
     def backward(self, dout):
-        if self.mask is None:
-            self._check_dout(dout, self.shape)
-            return dout
-        self._check_dout(dout, self.mask.shape)
-        return dout * self.mask
+        """∂x = δ ⊙ m/(1 − p), the same mask as the forward (∂x = δ in eval mode)."""
+        self._check_dout(dout)
+        return dout if self.mask is None else dout * self.mask

@@ -1,85 +1,88 @@
-r"""Losses: each returns ``(loss, dinput)``, ``loss`` a Python float.
+"""Losses: each returns ``(loss, dinput)``, ``loss`` a Python float.
 
 Averaging follows PyTorch: cross-entropy is averaged over the batch (``F.cross_entropy``);
 ``mse`` and binary cross-entropy over all elements (``F.mse_loss``,
-``F.binary_cross_entropy_with_logits``). ``mse`` has no ½, so its gradient is
-:math:`2(\hat y - y)/\text{size}`. Shapes must match exactly (no broadcasting).
+``F.binary_cross_entropy_with_logits``). ``mse`` has no ½, so its gradient is 2(ŷ − y)/S.
+Shapes must match exactly (no broadcasting); NaN/inf targets raise ``ValueError``.
 
 Non-finite logits or predictions raise :class:`DivergenceError`: this is how a diverging
 training run is reported by name instead of printing ``nan``.
+
+Each loss carries an ``accuracy(out, y)`` attribute (``None`` for a regression loss), which
+:func:`npnet.train.fit` uses: what accuracy means comes from the loss itself.
 """
 
 import numpy as np
 
-from ._checks import describe, float_array, labels
+from ._checks import DivergenceError, describe, finite, float_array, labels
+from .layers import sigmoid
 
-
-class DivergenceError(FloatingPointError):
-    """Training produced NaN or inf (usually: the learning rate is too large)."""
-
-
-def _finite_or_diverged(a, what):
-    if not np.isfinite(a).all():
-        n_bad = int(a.size - np.isfinite(a).sum())
-        raise DivergenceError(f"{what} contain {n_bad} non-finite value(s) (NaN/inf) out of"
-                              f" {a.size}: the run has diverged")
+__all__ = ["DivergenceError", "softmax_cross_entropy", "mse", "binary_cross_entropy_with_logits",
+           "LOSSES", "get"]
 
 
 def softmax_cross_entropy(logits, y):
-    r"""Mean cross-entropy of softmax(``logits``) against integer labels.
+    """Mean cross-entropy of softmax(``logits``) against integer labels.
 
-    ``logits``: ``(N, C)`` floats, ``y``: ``(N,)`` ints in ``[0, C)``.
-    :math:`L = -\frac1N \sum_n \log p_{n, y_n}`, :math:`p = \operatorname{softmax}(z)`;
-    :math:`\partial L/\partial z = (p - \operatorname{onehot}(y))/N`.
+    ``logits`` z: ``(N, C)`` floats; ``y``: ``(N,)`` ints in [0, C). With p = softmax(z),
+    pₙₖ = e^(zₙₖ)/Σⱼ e^(zₙⱼ):
+
+        L = −(1/N)·Σₙ ln pₙ,yₙ          ∂L/∂z = (p − onehot(y))/N     (N, C)
+
     Returns ``(loss, dlogits)``, ``dlogits`` of the logits' shape and dtype.
     """
     float_array(logits, "logits", ndim=2)
     n, c = logits.shape
     labels(y, c, n)
-    _finite_or_diverged(logits, "logits")
+    finite(logits, "logits", diverged=True)
     rows = np.arange(n)
-    p = logits - logits.max(axis=1, keepdims=True)  # shifted logits z - max z: exp cannot overflow
+    p = logits - logits.max(axis=1, keepdims=True)  # z − max z: exp cannot overflow
     picked = p[rows, y]
     np.exp(p, out=p)  # in place: one temporary serves the whole computation
     total = p.sum(axis=1, keepdims=True)
     loss = float(np.log(total).sum() - picked.sum()) / n
     total *= n
-    p /= total  # p / (N * sum): softmax and the 1/N of the mean in one pass
+    p /= total  # p/(N·Σ): softmax and the 1/N of the mean in one pass
     p[rows, y] -= 1.0 / n
     return loss, p
 
 
 def mse(pred, target):
-    r"""Mean squared error over all elements, no ½.
+    """Mean squared error over all S = ``pred.size`` elements, no ½.
 
-    :math:`L = \frac{1}{S}\sum (\hat y - y)^2` with S = ``pred.size``;
-    :math:`\partial L/\partial \hat y = 2(\hat y - y)/S`. ``pred`` and ``target`` same shape.
+        L = (1/S)·Σ (ŷ − y)²          ∂L/∂ŷ = 2·(ŷ − y)/S     (shape of ``pred``)
+
+    ``pred`` and ``target`` have the same shape; the gradient keeps ``pred``'s dtype.
     """
     float_array(pred, "pred")
-    _same_shape(pred, target, "target")
-    _finite_or_diverged(pred, "predictions")
-    diff = pred - target.astype(pred.dtype, copy=False)  # gradients keep the prediction's dtype
+    _check_target(pred, target, "target")
+    finite(pred, "predictions", diverged=True)
+    diff = pred - target.astype(pred.dtype, copy=False)
     return float(np.mean(diff * diff)), diff * (2.0 / diff.size)
 
 
 def binary_cross_entropy_with_logits(logits, y):
-    r"""Mean binary cross-entropy of :math:`\sigma(z)` against targets ``y`` in [0, 1].
+    """Mean binary cross-entropy of σ(z) against targets y ∈ [0, 1], over all S elements.
 
-    :math:`L = \frac1S \sum \max(z, 0) - z y + \log(1 + e^{-|z|})` (the stable form),
-    :math:`\partial L/\partial z = (\sigma(z) - y)/S`. ``logits`` and ``y`` same shape.
+        L = (1/S)·Σ max(z, 0) − z·y + ln(1 + e^(−|z|))     (the stable form)
+        ∂L/∂z = (σ(z) − y)/S = ((1 − y)·σ(z) − y·σ(−z))/S
+
+    The second form keeps full relative precision where σ(z) ≈ y (e.g. y = 0 and z = −40,
+    where σ(z) − y ≈ 4e-18); σ is :func:`npnet.layers.sigmoid`. Same shape for both inputs.
     """
     float_array(logits, "logits")
-    _same_shape(logits, y, "y")
+    _check_target(logits, y, "y")
     if np.any((y < 0) | (y > 1)):
         raise ValueError(f"y must hold targets in [0, 1], got values from {y.min()} to {y.max()}")
-    _finite_or_diverged(logits, "logits")
+    finite(logits, "logits", diverged=True)
     y = y.astype(logits.dtype, copy=False)
     loss = np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
-    prob = 0.5 * (1.0 + np.tanh(0.5 * logits))
-    return float(loss.mean()), (prob - y) / logits.size
+    grad = (1 - y) * sigmoid(logits) - y * sigmoid(-logits)
+    grad /= logits.size
+    return float(loss.mean()), grad
 
 
-def _same_shape(a, b, name):
+def _check_target(a, b, name):
     if not isinstance(b, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {describe(b)}")
     if b.shape != a.shape:
@@ -87,7 +90,34 @@ def _same_shape(a, b, name):
                          f" broadcasting), got {b.shape}")
     if not (np.issubdtype(b.dtype, np.floating) or np.issubdtype(b.dtype, np.integer)):
         raise TypeError(f"{name} must be numeric, got dtype {b.dtype}")
+    finite(b, name)
 
 
-LOSSES = {"cross_entropy": softmax_cross_entropy, "mse": mse,
-          "bce_with_logits": binary_cross_entropy_with_logits}
+def _argmax_accuracy(out, y):
+    """Share of rows whose largest logit is the label: mean(argmax(out) = y)."""
+    return float(np.mean(out.argmax(axis=1) == y))
+
+
+def _sign_accuracy(out, y):
+    """Share of entries where the logit's sign matches the target: mean([z > 0] = [y > ½])."""
+    return float(np.mean((out > 0) == (y > 0.5)))
+
+
+softmax_cross_entropy.accuracy = _argmax_accuracy
+binary_cross_entropy_with_logits.accuracy = _sign_accuracy
+mse.accuracy = None  # regression: no accuracy
+
+#: loss name → function: each function's own name, plus two documented short aliases
+LOSSES = {f.__name__: f for f in (softmax_cross_entropy, mse, binary_cross_entropy_with_logits)}
+LOSSES["cross_entropy"] = softmax_cross_entropy             # alias (PyTorch's F.cross_entropy)
+LOSSES["bce_with_logits"] = binary_cross_entropy_with_logits  # alias
+
+
+def get(loss):
+    """The loss function ``loss`` (returned as is if callable) or the one named ``loss`` in
+    :data:`LOSSES`; unknown names raise ``ValueError`` listing the valid ones."""
+    if callable(loss):
+        return loss
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; expected a callable or one of {sorted(LOSSES)}")
+    return LOSSES[loss]

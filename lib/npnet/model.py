@@ -1,36 +1,80 @@
-"""Containers: :class:`Sequential` and the :func:`mlp` builder."""
+"""Containers: :class:`Sequential`, the :func:`mlp` builder, and :func:`layers_of`, the one
+way the library walks a model's layers (nested ``Sequential`` containers flattened)."""
+
+from contextlib import contextmanager
 
 import numpy as np
 
 from ._checks import choice, describe, number_in, positive_int
-from .layers import ACTIVATIONS, BatchNorm, Dropout, Layer, Linear
+from .layers import ACTIVATIONS, BatchNorm, Dropout, Linear, is_parametrised
+
+
+def layers_of(model):
+    """The layers of ``model`` in order, as a list: ``model`` is a ``Sequential`` (nested
+    ``Sequential`` containers are flattened), a single layer, or an iterable of layers."""
+    if isinstance(model, Sequential):
+        return list(model.layers)
+    if hasattr(model, "forward") and hasattr(model, "backward"):
+        return [model]
+    try:
+        items = list(model)
+    except TypeError:
+        raise TypeError(f"expected a model (a Sequential, a layer or a list of layers),"
+                        f" got {describe(model)}") from None
+    return [layer for item in items for layer in layers_of(item)]
+
+
+def parametrised_layers(model):
+    """The layers of ``model`` (see :func:`layers_of`) that have parameters."""
+    return [layer for layer in layers_of(model) if is_parametrised(layer)]
 
 
 class Sequential:
     """Layers applied in order: ``forward`` runs them first to last, ``backward`` last to first.
 
-    Iterating over a ``Sequential`` yields its layers (optimisers and :mod:`npnet.stats` rely
-    on that); ``model[i]`` and ``len(model)`` work as for a list.
+    A ``Sequential`` given as a layer is flattened into this one (its layers are shared, not
+    copied), so iterating, indexing (``model[i]``), ``len(model)``, optimisers and
+    :mod:`npnet.stats` all see every layer. Classes (``ReLU`` instead of ``ReLU()``) raise.
     """
 
     def __init__(self, *layers):
+        flat = []
         for i, layer in enumerate(layers):
-            if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
+            if isinstance(layer, type):
+                raise TypeError(f"Sequential expects layer instances; argument {i} is the class"
+                                f" {layer.__name__}: write {layer.__name__}(...) to make one")
+            if isinstance(layer, Sequential):
+                flat.extend(layer.layers)
+            elif hasattr(layer, "forward") and hasattr(layer, "backward"):
+                flat.append(layer)
+            else:
                 raise TypeError(f"Sequential expects layers with forward/backward; argument {i}"
                                 f" is {describe(layer)}")
-        self.layers = list(layers)
+        self.layers = flat
 
     def forward(self, x, train=True):
-        """Output of the last layer for input ``x`` of shape ``(N, D_in)``."""
+        """Output of the last layer for ``x`` of shape ``(N, D_in)``: x ↦ fₖ(… f₂(f₁(x)))."""
         for layer in self.layers:
             x = layer.forward(x, train=train)
         return x
 
-    def backward(self, dout):
-        """Back-propagate ``dout`` (shape of the output); fills every layer's ``grads``."""
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        return dout
+    def backward(self, dout, input_grad=True):
+        """Back-propagate δ = ∂L/∂out (the output's shape); fill every layer's ``grads``.
+
+        Chain rule, last layer first: δ ← layerₖ.backward(δ). Returns ∂L/∂x ``(N, D_in)``.
+        ``input_grad=False`` (what a training step uses) stops at the first parametrised
+        layer, which computes its parameter gradients but not δ·Wᵀ, and returns ``None``.
+        """
+        first = 0
+        if not input_grad:
+            first = next((i for i, layer in enumerate(self.layers) if is_parametrised(layer)),
+                         len(self.layers))
+        for i in range(len(self.layers) - 1, first - 1, -1):
+            if i == first and not input_grad:
+                self.layers[i].backward(dout, input_grad=False)
+                return None
+            dout = self.layers[i].backward(dout)
+        return None if not input_grad else dout
 
     def __iter__(self):
         return iter(self.layers)
@@ -50,15 +94,16 @@ class Sequential:
         return f"Sequential(\n{inner}\n)  # {self.num_params():,} parameters"
 
 
-def mlp(sizes, activation="relu", init="he_normal", batch_norm=False, dropout=0.0, rng=None,
-        dtype=np.float64):
+def mlp(sizes, activation="relu", init="he_normal", batch_norm=False, dropout=0.0,
+        input_dropout=0.0, rng=None, dtype=np.float64):
     """A multi-layer perceptron ``sizes = [D_in, h1, ..., D_out]``.
 
-    Each hidden block is ``Linear -> BatchNorm (if batch_norm) -> activation -> Dropout (if
-    dropout > 0)``; the output layer is a plain ``Linear`` (no activation: losses take logits).
-    Every ``Linear`` keeps its bias and uses ``init``; ``activation`` is a name from
-    ``npnet.layers.ACTIVATIONS`` (``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"``,
-    ``"elu"``, ``"identity"``). A random ``init`` or ``dropout > 0`` needs ``rng``.
+    ``Dropout(input_dropout)`` comes first when ``input_dropout > 0``; each hidden block is
+    ``Linear → BatchNorm (if batch_norm) → activation → Dropout (if dropout > 0)``; the output
+    layer is a plain ``Linear`` (no activation: losses take logits). Every ``Linear`` keeps
+    its bias and uses ``init``; ``activation`` is a name from ``npnet.layers.ACTIVATIONS``
+    (``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"``, ``"elu"``, ``"identity"``).
+    A random ``init`` or a dropout > 0 needs ``rng``.
     """
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
         raise ValueError(f"sizes must be a list [D_in, ..., D_out] of >= 2 positive ints,"
@@ -66,7 +111,8 @@ def mlp(sizes, activation="relu", init="he_normal", batch_norm=False, dropout=0.
     sizes = [positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
     choice(activation, "activation", set(ACTIVATIONS))
     dropout = number_in(dropout, "dropout", low=0.0, high=1.0, high_open=True)
-    layers = []
+    input_dropout = number_in(input_dropout, "input_dropout", low=0.0, high=1.0, high_open=True)
+    layers = [Dropout(input_dropout, rng=rng)] if input_dropout > 0 else []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(Linear(n_in, n_out, init=init, rng=rng, dtype=dtype))
         if i == len(sizes) - 2:
@@ -79,8 +125,26 @@ def mlp(sizes, activation="relu", init="he_normal", batch_norm=False, dropout=0.
     return Sequential(*layers)
 
 
-def parametrised_layers(model):
-    """The layers of ``model`` (a ``Sequential``, a layer, or an iterable of layers) that have
-    parameters."""
-    layers = [model] if isinstance(model, Layer) else list(model)
-    return [layer for layer in layers if getattr(layer, "params", None)]
+@contextmanager
+def preserved_state(model):
+    """Run a block, then put every layer of ``model`` back as it was: its attributes (what
+    forward kept for backward, ``training``), batch-norm running statistics and the state of
+    a layer's own generator (dropout masks). Parameters are not copied: the block must not
+    change them. Used by ``stats.activation_stats`` and ``gradcheck.check_layer``."""
+    saved = []
+    for layer in layers_of(model):
+        buffers = {k: v.copy() for k, v in vars(layer).items()
+                   if k.startswith("running_") and isinstance(v, np.ndarray)}
+        rng = getattr(layer, "rng", None)
+        rng_state = rng.bit_generator.state if isinstance(rng, np.random.Generator) else None
+        saved.append((layer, dict(vars(layer)), buffers, rng_state))
+    try:
+        yield
+    finally:
+        for layer, attrs, buffers, rng_state in saved:
+            vars(layer).clear()
+            vars(layer).update(attrs)
+            for k, v in buffers.items():
+                getattr(layer, k)[...] = v
+            if rng_state is not None:
+                layer.rng.bit_generator.state = rng_state

@@ -1,8 +1,9 @@
-r"""Optimisers that update every layer's ``params`` in place from its ``grads``.
+"""Optimisers that update every layer's ``params`` in place from its ``grads``.
 
-Weight decay (L2, added to the gradient as :math:`g + \lambda w`) applies **only to parameters
-named "W"** — biases and batch-norm's gamma/beta are left alone. That is our choice; in PyTorch it
-equals a parameter group with ``weight_decay=0`` for biases and normalisation parameters.
+Weight decay (L2 added to the gradient, g ← g + λ·w) applies **only to parameters named
+"W"** — biases and batch-norm's γ/β are left alone. That is our choice; in PyTorch it equals
+a parameter group with ``weight_decay=0`` for biases and normalisation parameters.
+The model may be a ``Sequential`` (nested ones included), a list of layers or one layer.
 """
 
 import numpy as np
@@ -10,9 +11,11 @@ import numpy as np
 from ._checks import number_in
 from .model import parametrised_layers
 
+__all__ = ["Optimizer", "SGD", "Adam", "clip_grad_norm"]
+
 
 class Optimizer:
-    """Holds ``(layer, name)`` pairs for every parameter of ``model``."""
+    """Base class: holds ``slots``, the ``(layer, name)`` pair of every parameter of ``model``."""
 
     def __init__(self, model, lr, weight_decay):
         self.lr = number_in(lr, "learning rate lr", low=0.0, low_open=True)
@@ -22,8 +25,15 @@ class Optimizer:
             raise ValueError("the model has no parameters to optimise")
         self._scratch = [np.empty_like(layer.params[name]) for layer, name in self.slots]
 
+    def __repr__(self):
+        return f"{type(self).__name__}(lr={self.lr:g}, {len(self.slots)} parameter arrays)"
+
+    def parameters(self):
+        """The parameter arrays this optimiser updates, in order."""
+        return [layer.params[name] for layer, name in self.slots]
+
     def _gradient(self, i, layer, name):
-        """The gradient to use: ``grads[name]``, plus ``weight_decay * W`` for weights."""
+        """The gradient to use: ``grads[name]``, plus ``weight_decay·W`` for weights."""
         g = layer.grads[name]
         if self.weight_decay and name == "W":
             g = np.multiply(layer.params[name], self.weight_decay, out=self._scratch[i])
@@ -31,17 +41,17 @@ class Optimizer:
         return g
 
     def zero_grad(self):
-        """Set every gradient to 0 (backward overwrites them anyway)."""
-        for layer, name in self.slots:
-            layer.grads[name].fill(0)
+        """Does nothing, on purpose: every ``backward`` **overwrites** ``grads`` (PyTorch
+        accumulates, hence its ``zero_grad``), so filling them with zeros would be a wasted
+        pass over every gradient. Kept so that PyTorch-style loops run unchanged."""
 
 
 class SGD(Optimizer):
-    r"""Stochastic gradient descent with optional momentum, in PyTorch's form.
+    """Stochastic gradient descent with optional momentum μ, in PyTorch's form:
 
-    :math:`v \leftarrow \mu v + g`, :math:`w \leftarrow w - \eta v` (``momentum`` = μ; μ = 0 is
-    plain SGD :math:`w \leftarrow w - \eta g`). The textbook form :math:`v \leftarrow \mu v - \eta g`,
-    :math:`w \leftarrow w + v` gives the same steps only while η is constant.
+        v ← μ·v + g,    w ← w − η·v          (μ = 0: plain SGD, w ← w − η·g)
+
+    The textbook form v ← μ·v − η·g, w ← w + v gives the same steps only while η is constant.
     """
 
     def __init__(self, model, lr, momentum=0.0, weight_decay=0.0):
@@ -50,23 +60,24 @@ class SGD(Optimizer):
         self.velocity = [np.zeros_like(layer.params[name]) for layer, name in self.slots]
 
     def step(self):
-        """Apply one update to every parameter, in place."""
+        """Apply one update to every parameter, in place (three passes per array with
+        momentum: v ← μ·v + g, scratch ← η·v, w ← w − scratch)."""
+        mu, lr = self.momentum, self.lr
         for i, (layer, name) in enumerate(self.slots):
             g = self._gradient(i, layer, name)
-            if self.momentum:
+            if mu:
                 v = self.velocity[i]
-                v *= self.momentum
+                v *= mu
                 v += g
                 g = v
-            layer.params[name] -= np.multiply(g, self.lr, out=self._scratch[i])
+            layer.params[name] -= np.multiply(g, lr, out=self._scratch[i])
 
 
 class Adam(Optimizer):
-    r"""Adam (Kingma & Ba, 2015) as ``torch.optim.Adam`` (L2 added to the gradient, not AdamW).
+    """Adam (Kingma & Ba, 2015) as ``torch.optim.Adam`` (L2 added to the gradient, not AdamW):
 
-    :math:`m \leftarrow \beta_1 m + (1-\beta_1) g`, :math:`v \leftarrow \beta_2 v + (1-\beta_2) g^2`,
-    :math:`w \leftarrow w - \eta\,\hat m/(\sqrt{\hat v} + \epsilon)` with
-    :math:`\hat m = m/(1-\beta_1^t)`, :math:`\hat v = v/(1-\beta_2^t)`.
+        m ← β₁·m + (1 − β₁)·g,    v ← β₂·v + (1 − β₂)·g²
+        w ← w − η·m̂/(√v̂ + ε),     m̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ)
     """
 
     def __init__(self, model, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
@@ -79,6 +90,10 @@ class Adam(Optimizer):
         self.m = [np.zeros_like(layer.params[name]) for layer, name in self.slots]
         self.v = [np.zeros_like(layer.params[name]) for layer, name in self.slots]
         self.t = 0
+
+    def __repr__(self):
+        return (f"Adam(lr={self.lr:g}, betas=({self.beta1:g}, {self.beta2:g}), eps={self.eps:g},"
+                f" weight_decay={self.weight_decay:g})")
 
     def step(self):
         """Apply one update to every parameter, in place."""
@@ -93,5 +108,25 @@ class Adam(Optimizer):
             m += (1 - b1) * g
             v *= b2
             v += (1 - b2) * g * g
-            denom = np.sqrt(v) / bias2 + self.eps
+            denom = np.sqrt(v) / bias2 + self.eps      # √v̂ + ε
             layer.params[name] -= step_size * m / denom
+
+
+def clip_grad_norm(model, max_norm):
+    """Scale all gradients of ``model`` together so that their global norm is ≤ ``max_norm``;
+    return the norm **before** clipping, as ``torch.nn.utils.clip_grad_norm_``.
+
+        ‖g‖ = √(Σ over every gradient array of Σ gᵢ²);   if ‖g‖ > max_norm: g ← g·max_norm/(‖g‖ + 1e-6)
+
+    Call it between ``backward`` and ``optimizer.step()``.
+    """
+    max_norm = number_in(max_norm, "max_norm", low=0.0, low_open=True)
+    grads = [g for layer in parametrised_layers(model) for g in layer.grads.values()]
+    if not grads:
+        raise ValueError("the model has no parameters, so no gradients to clip")
+    total = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+    coef = max_norm / (total + 1e-6)
+    if coef < 1.0:
+        for g in grads:
+            g *= coef
+    return total

@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import describe, finite, float_array, need_rng, number_in, positive_int
-from .losses import LOSSES, DivergenceError
-from .model import parametrised_layers
+from .layers import BatchNorm
+from .losses import DivergenceError
+from .losses import get as get_loss
+from .model import layers_of, parametrised_layers
+from .optim import Optimizer
 
 
 @dataclass
@@ -15,7 +18,8 @@ class History:
 
     Per epoch: ``train_loss``/``train_acc`` (means over that epoch's mini-batches, in train
     mode) and, when validation data are given, ``val_loss``/``val_acc`` (one pass in eval
-    mode). ``step_loss`` has the loss of every mini-batch. Accuracy is ``nan`` for ``mse``.
+    mode). ``step_loss`` has the loss of every mini-batch. Accuracy is ``nan`` for ``mse``
+    (a regression loss has none).
     """
     train_loss: list = field(default_factory=list)
     train_acc: list = field(default_factory=list)
@@ -31,41 +35,47 @@ class History:
         return len(self.train_loss)
 
 
-def _loss_fn(loss):
-    if callable(loss):
-        return loss
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; expected a callable or one of {sorted(LOSSES)}")
-    return LOSSES[loss]
+def accuracy_of(loss):
+    """What accuracy means for ``loss``: a function ``(out, y) → float``, or ``None`` for a
+    regression loss. It is the loss's own ``accuracy`` attribute, found through
+    ``functools.partial`` and ``functools.wraps`` wrappers. A loss without one (a lambda, a
+    function of your own) raises ``ValueError`` before training, saying how to give it one."""
+    fn = loss
+    while not hasattr(fn, "accuracy"):
+        inner = getattr(fn, "func", None) or getattr(fn, "__wrapped__", None)
+        if inner is None:
+            name = getattr(loss, "__name__", type(loss).__name__)
+            raise ValueError(
+                f"fit cannot tell what accuracy means for the loss {name}: pass a loss from"
+                f" npnet.losses (or a functools.partial of one), or give yours an attribute,"
+                f" e.g. my_loss.accuracy = npnet.softmax_cross_entropy.accuracy"
+                f" (or my_loss.accuracy = None for no accuracy)")
+        fn = inner
+    return fn.accuracy
 
 
 def accuracy(out, y, loss_fn):
-    """Share of correct predictions: argmax for cross-entropy, ``logit > 0`` for binary
-    cross-entropy; ``nan`` for regression losses."""
-    name = getattr(loss_fn, "__name__", "")
-    if name == "softmax_cross_entropy":
-        return float(np.mean(out.argmax(axis=1) == y))
-    if name == "binary_cross_entropy_with_logits":
-        return float(np.mean((out > 0) == (y > 0.5)))
-    return float("nan")
+    """Share of correct predictions as ``loss_fn`` defines it (argmax for cross-entropy,
+    ``logit > 0`` for binary cross-entropy); ``nan`` for a regression loss such as ``mse``."""
+    acc = accuracy_of(loss_fn)
+    return float("nan") if acc is None else acc(out, y)
 
 
 def train_step(model, xb, yb, loss, optimizer):
-    """One step: forward (train mode), loss, backward, ``optimizer.step()``.
-
-    Returns ``(loss value, model output)``. Raises :class:`DivergenceError` on non-finite output.
-    """
-    loss_fn = _loss_fn(loss)
+    """One step: forward (train mode), loss, backward without the data's gradient,
+    ``optimizer.step()``. Returns ``(loss value, model output)``; non-finite output raises
+    :class:`DivergenceError`."""
+    loss_fn = get_loss(loss)
     out = model.forward(xb, train=True)
     value, dout = loss_fn(out, yb)
-    model.backward(dout)
+    model.backward(dout, input_grad=False)
     optimizer.step()
     return value, out
 
 
 def evaluate(model, X, y, loss):
     """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in eval mode (no dropout, running BN)."""
-    loss_fn = _loss_fn(loss)
+    loss_fn = get_loss(loss)
     out = model.forward(X, train=False)
     value, _ = loss_fn(out, y)
     return value, accuracy(out, y, loss_fn)
@@ -81,28 +91,65 @@ def _check_xy(X, y, name):
         finite(y, f"targets for {name}")
 
 
+def _check_optimizer(model, optimizer):
+    """Refuse an optimiser that is not npnet's or updates arrays that are not ``model``'s."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an npnet optimiser (npnet.SGD, npnet.Adam) built"
+                        f" for this model, got {type(optimizer).__name__}")
+    own = {id(p) for layer in parametrised_layers(model) for p in layer.params.values()}
+    foreign = sum(id(p) not in own for p in optimizer.parameters())
+    if foreign:
+        raise ValueError(f"the optimiser updates {foreign} parameter array(s) that are not this"
+                         f" model's (built for another model, or a parameter was replaced"
+                         f" after it was built): build it with this model, e.g."
+                         f" npnet.SGD(model, lr=...)")
+
+
+def _batches(n, batch_size, has_batch_norm):
+    """Start indices of the mini-batches; with batch norm a last batch of one example is
+    merged into the one before it (batch norm cannot normalise a batch of one)."""
+    starts = list(range(0, n, batch_size)) + [n]
+    if has_batch_norm:
+        if n < 2 or batch_size < 2:
+            raise ValueError(f"a model with BatchNorm needs mini-batches of >= 2 examples; got"
+                             f" batch_size={batch_size} for {n} example(s)")
+        if starts[-1] - starts[-2] == 1:
+            del starts[-2]
+    return starts
+
+
 def fit(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, y_val=None,
         early_stopping=None, callbacks=(), diverge_factor=1e3):
     """Train ``model`` on ``(X, y)`` by mini-batch gradient descent; return a :class:`History`.
 
     Each epoch visits the rows of ``X`` in an order drawn from ``rng``, in mini-batches of
-    ``batch_size`` (the last one may be smaller). ``loss`` is a loss function from
-    :mod:`npnet.losses` or its name (``"cross_entropy"``, ``"mse"``, ``"bce_with_logits"``).
-    ``early_stopping=k`` stops after ``k`` epochs without a lower validation loss and restores
-    the best parameters (needs ``X_val``). ``callbacks`` are called as ``cb(epoch, model,
-    history)`` after each epoch; a callback returning ``True`` stops training.
+    ``batch_size``; the last one may be smaller, and for a model with ``BatchNorm`` a last
+    batch of a single example is merged into the one before it. ``loss`` is a loss function
+    from :mod:`npnet.losses` (or a wrapper of one) or its name (see ``npnet.losses.LOSSES``);
+    accuracy is the loss's own (``nan`` for ``mse``). ``optimizer`` must be an npnet optimiser
+    built for this model (checked before the first step). ``early_stopping=k`` stops after
+    ``k`` epochs without a lower validation loss and restores the best parameters (needs
+    ``X_val``). ``callbacks`` are called as ``cb(epoch, model, history)`` after each epoch; a
+    callback returning ``True`` stops training.
 
-    A run whose loss becomes NaN/inf, or exceeds ``diverge_factor`` times the first
-    mini-batch's loss, raises :class:`DivergenceError` naming the epoch and step (a
-    cross-entropy of 10¹² is finite but no less diverged; pass ``np.inf`` to disable the factor).
+    Divergence raises :class:`DivergenceError` naming the epoch and step, when
+
+    * the loss (or the model's output) is NaN or inf — always; or
+    * the loss Lₜ of a mini-batch exceeds ``diverge_factor`` × max(L₁, 1), with L₁ the first
+      mini-batch's loss (a cross-entropy of 10¹² is finite but no less diverged). The floor 1
+      is about the loss of guessing (ln 2 ≈ 0.69 for two classes, ln 10 ≈ 2.3 for ten), so a
+      loss that starts near zero (fine-tuning, strong weight decay) may rise to ~1,000 before
+      it counts as diverged. ``diverge_factor=np.inf`` keeps only the NaN/inf rule.
     """
-    loss_fn = _loss_fn(loss)
+    loss_fn = get_loss(loss)
+    acc_fn = accuracy_of(loss_fn)
     _check_xy(X, y, "X")
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
     rng = need_rng(rng, "fit (to shuffle the batches)")
     diverge_factor = number_in(diverge_factor, "diverge_factor", low=1.0, low_open=True) \
         if diverge_factor != np.inf else np.inf
+    _check_optimizer(model, optimizer)
     has_val = X_val is not None
     if has_val:
         _check_xy(X_val, y_val, "X_val")
@@ -110,31 +157,34 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, y_
         early_stopping = positive_int(early_stopping, "early_stopping (patience in epochs)")
         if not has_val:
             raise ValueError("early_stopping needs validation data: pass X_val and y_val")
+    n = len(X)
+    starts = _batches(n, batch_size, any(isinstance(layer, BatchNorm) for layer in layers_of(model)))
 
     history = History()
-    best, best_params = np.inf, None
-    n = len(X)
+    best, best_params, limit = np.inf, None, None
     for epoch in range(epochs):
         order = rng.permutation(n)
         losses, correct = [], []
-        for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
+        for start, stop in zip(starts[:-1], starts[1:]):
+            idx = order[start:stop]
             xb, yb = X[idx], y[idx]
             try:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     value, out = train_step(model, xb, yb, loss_fn, optimizer)
                 if not np.isfinite(value):
                     raise DivergenceError(f"the loss is {value}")
-                if history.step_loss and value > diverge_factor * history.step_loss[0]:
+                if limit is None:
+                    limit = diverge_factor * max(value, 1.0)
+                elif value > limit:
                     raise DivergenceError(
-                        f"the loss {value:.4g} exceeds {diverge_factor:g} x the first"
-                        f" mini-batch's {history.step_loss[0]:.4g}")
+                        f"the loss {value:.4g} exceeds {diverge_factor:g} x max(first"
+                        f" mini-batch's loss {history.step_loss[0]:.4g}, 1)")
             except DivergenceError as err:
                 where = f"epoch {epoch + 1}, step {len(history.step_loss) + 1}"
                 raise _diverged(where, err, optimizer) from err
             history.step_loss.append(value)
             losses.append(value * len(idx))
-            correct.append(accuracy(out, yb, loss_fn) * len(idx))
+            correct.append((np.nan if acc_fn is None else acc_fn(out, yb)) * len(idx))
         history.train_loss.append(float(np.sum(losses) / n))
         history.train_acc.append(float(np.sum(correct) / n))
         if has_val:

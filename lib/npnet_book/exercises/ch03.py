@@ -1,5 +1,8 @@
 r"""Checkers for chapter 3 — Why a bias term.
 
+* :func:`check_dead_share` — the predicted share of zero-bias units that start dead on data
+  within ``R`` of a centre at distance ``d`` from the origin (equation (2)):
+  :math:`\tfrac12 - \arcsin(R/d)/\pi`.
 * :func:`check_bias_for_fraction` — the bias that makes a ReLU unit fire on a chosen share
   ``q`` of a Gaussian blob :math:`\mathcal N(\mu, s^2 I)`:
   :math:`b = s\lVert w\rVert\,\Phi^{-1}(q) - w\cdot\mu`.
@@ -19,7 +22,7 @@ from npnet import data
 from npnet.layers import Linear, ReLU
 from npnet.model import Sequential
 from npnet.stats import active_fraction
-from . import attempt, report
+from . import attempt, compare, report
 
 _NORMAL = NormalDist()
 
@@ -34,6 +37,48 @@ _START_FRACTION = ("start from equation (1). The unit fires on a share Phi((w·m
                    " of the blob; set that equal to q and solve for b (Phi_inv undoes Phi).")
 _START_AFFINE = ("one ReLU unit with weights a outputs relu(x·a) and loses the part where x·a < 0,"
                  " but relu(z) - relu(-z) = z for every z; the output layer adds the bias c.")
+
+
+def reference_dead_share(d, R):
+    r"""Equation (2): :math:`\tfrac12 - \arcsin(\min(1, R/d))/\pi` (0 when the origin is within
+    ``R`` of the centre)."""
+    return 0.5 - float(np.arcsin(min(1.0, R / d))) / np.pi
+
+
+def check_dead_share(prediction, d, R):
+    """Check a predicted share of zero-bias units that start dead (equation (2)). A hand
+    calculation to two digits is accepted (1.5 % relative)."""
+    if not (np.isfinite(d) and np.isfinite(R) and d > 0 and R > 0):
+        raise ValueError(f"d and R must be positive distances, got d={d!r}, R={R!r}")
+    want = reference_dead_share(d, R)
+    if prediction is None:
+        return report(False, "", "replace None with your prediction, a share between 0 and 1."
+                      f" Equation (2) needs only R/d = {R / d:.4g}.")
+    ok, hint = compare(prediction, want, rtol=1e-6, rounded_rtol=0.015)
+    if ok:
+        return report(True, f"equation (2) gives {want:.3f}: with R/d = {R / d:.3g}, a line"
+                      " through the origin misses the data unless its normal lies within"
+                      f" {np.degrees(np.arcsin(min(1.0, R / d))):.1f} degrees of being perpendicular"
+                      " to the centre's direction. Now run the measurement.", "")
+    value = float(np.asarray(prediction, dtype=float).reshape(-1)[0]) if hint.startswith(("close", "expected")) else None
+    if value is not None:
+        asin = float(np.arcsin(min(1.0, R / d)))
+        near = lambda x: abs(value - x) <= 0.015 * abs(x) + 1e-9
+        if near(100 * want):
+            hint = "give a share between 0 and 1, not a percentage."
+        elif near(0.5 - asin):
+            hint = "arcsin(R/d) is an angle in radians: divide it by pi before subtracting it from 1/2."
+        elif near(0.5 - np.degrees(asin) / 180) or near(0.5 - np.degrees(asin) / np.pi):
+            hint = "check the units of arcsin: in radians, the share is 1/2 - arcsin(R/d)/pi."
+        elif near(2 * asin / np.pi):
+            hint = ("that is the share of units that split the data (2 arcsin(R/d)/pi); the dead"
+                    " ones are half of the rest.")
+        elif near(1 - 2 * asin / np.pi):
+            hint = ("that is the share that start dead *or* always on; the two are equally likely,"
+                    " so dead is half of it.")
+        elif near(asin / np.pi):
+            hint = "the dead share is 1/2 minus arcsin(R/d)/pi, not arcsin(R/d)/pi itself."
+    return report(False, "", hint)
 
 
 def reference_bias_for_fraction(w, mu, s, q):
@@ -79,7 +124,7 @@ def check_bias_for_fraction(fn):
     # the formula holds; show it on data
     w, mu, s, q = _FRACTION_CASES[1]
     rng = np.random.default_rng(0)
-    X = data.blob(20000, centre=mu, std=s, rng=rng)
+    X = data.blob(20000, loc=mu, std=s, rng=rng)
     unit = Linear(2, 1, rng=rng)
     unit.params["W"][:, 0] = w
     unit.params["b"][0] = float(fn(w.copy(), mu.copy(), s, q))
