@@ -107,6 +107,18 @@ def test_batchnorm_eval():
     assert_all_small(errors)
 
 
+@pytest.mark.parametrize("train", [True, False])
+def test_layernorm(train):
+    rng = np.random.default_rng(30)
+    layer = npnet.LayerNorm(5)
+    layer.params["gamma"][...] = rng.uniform(0.5, 2.0, 5)
+    layer.params["beta"][...] = rng.standard_normal(5)
+    x = rng.normal(1.0, 3.0, size=(4, 5))
+    errors = check_layer(layer, x, rng, train=train)
+    assert set(errors) == {"x", "gamma", "beta"}
+    assert_all_small(errors)
+
+
 def test_dropout_fixed_mask():
     rng = np.random.default_rng(5)
     layer = npnet.Dropout(0.4, rng=np.random.default_rng(6))

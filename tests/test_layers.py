@@ -234,3 +234,56 @@ def test_sequential():
     np.testing.assert_allclose(dx, expected, rtol=1e-14)
     with pytest.raises(TypeError, match="argument 1"):
         npnet.Sequential(a, "tanh")
+
+
+def test_sequential_backward_without_the_input_gradient():
+    rng = np.random.default_rng(15)
+    drop = npnet.Dropout(0.5, rng=np.random.default_rng(1))
+    model = npnet.Sequential(drop, npnet.Linear(3, 4, rng=rng), npnet.ReLU(),
+                             npnet.Linear(4, 2, rng=rng))
+    x = rng.standard_normal((6, 3))
+    out = model.forward(x)
+    dout = rng.standard_normal(out.shape)
+    assert model.backward(dout).shape == x.shape
+    full = [g.copy() for layer in model for g in layer.grads.values()]
+    assert model.backward(dout, input_grad=False) is None
+    for a, b in zip(full, [g for layer in model for g in layer.grads.values()]):
+        np.testing.assert_array_equal(a, b)
+
+
+# --- LayerNorm: as torch.nn.LayerNorm --------------------------------------------------------
+
+def test_layernorm_normalises_each_example_with_biased_variance():
+    rng = np.random.default_rng(20)
+    x = rng.normal(3.0, 2.0, size=(7, 5)) * np.arange(1, 8)[:, None]  # a scale per example
+    ln = npnet.LayerNorm(5)
+    gamma, beta = rng.uniform(0.5, 2.0, 5), rng.standard_normal(5)
+    ln.params["gamma"][...] = gamma
+    ln.params["beta"][...] = beta
+    mu, var = x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)
+    expected = gamma * (x - mu) / np.sqrt(var + EPS) + beta
+    np.testing.assert_allclose(ln.forward(x, train=True), expected, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(ln.forward(x, train=False), expected, rtol=1e-12, atol=1e-13)
+
+
+def test_layernorm_has_no_running_statistics_and_takes_a_batch_of_one():
+    ln = npnet.LayerNorm(3)
+    assert set(ln.params) == {"gamma", "beta"} and not hasattr(ln, "running_mean")
+    out = ln.forward(np.array([[1.0, 2.0, 6.0]]), train=True)
+    assert abs(out.mean()) < 1e-12
+    assert repr(ln) == "LayerNorm(3, eps=1e-05)"
+    assert "LayerNorm" in npnet.__all__
+
+
+def test_layernorm_dtype_and_bad_input():
+    ln = npnet.LayerNorm(4, dtype=np.float32)
+    x = np.random.default_rng(21).standard_normal((3, 4)).astype(np.float32)
+    out = ln.forward(x)
+    assert out.dtype == np.float32
+    assert ln.backward(np.ones_like(out)).dtype == np.float32
+    with pytest.raises(TypeError, match="float64.*float32"):
+        ln.forward(x.astype(np.float64))
+    with pytest.raises(ValueError, match=r"\(N, 4\)"):
+        ln.forward(np.ones((3, 5), np.float32))
+    with pytest.raises(TypeError, match="floating dtype"):
+        npnet.LayerNorm(4, dtype=np.int64)

@@ -196,3 +196,30 @@ def test_bad_optimizer_arguments():
         npnet.SGD(small_model(), lr=0.1, weight_decay=-0.1)
     with pytest.raises(ValueError, match="no parameters"):
         npnet.SGD(npnet.Sequential(npnet.ReLU()), lr=0.1)
+
+
+# --- clip_grad_norm: as torch.nn.utils.clip_grad_norm_ ----------------------------------------
+
+def test_clip_grad_norm_returns_the_norm_before_clipping_and_scales_all_gradients():
+    model = small_model()
+    grads = gradients(model, 21)
+    set_grads(grads)
+    total = math.sqrt(sum(float(np.sum(g * g)) for _, _, g in grads))
+    assert npnet.optim.clip_grad_norm(model, max_norm=0.5) == pytest.approx(total, rel=1e-12)
+    coef = 0.5 / (total + 1e-6)
+    for layer, name, g in grads:
+        np.testing.assert_allclose(layer.grads[name], g * coef, rtol=1e-12)
+    after = math.sqrt(sum(float(np.sum(layer.grads[n] ** 2)) for layer, n, _ in grads))
+    assert after == pytest.approx(0.5, rel=1e-5)
+
+
+def test_clip_grad_norm_leaves_small_gradients_alone():
+    model = small_model()
+    grads = gradients(model, 22)
+    set_grads(grads)
+    total = npnet.optim.clip_grad_norm(model, max_norm=1e6)
+    for layer, name, g in grads:
+        np.testing.assert_array_equal(layer.grads[name], g)
+    assert total > 0
+    with pytest.raises(ValueError, match="max_norm"):
+        npnet.optim.clip_grad_norm(model, max_norm=0.0)
