@@ -1,4 +1,10 @@
-"""Resolve references to npnet names by where the object is defined.
+"""Two site fixes the book needs (loaded by _config.yml `sphinx.local_extensions`).
+
+1. Each page loads each script once. Jupyter Book 1.x registers sphinx-thebe's inline
+   configuration script twice (``const THEBE_JS_URL`` declared twice: an uncaught SyntaxError
+   in every page's console); identical script entries are dropped after the first.
+
+2. References to npnet names resolve to where the object is defined.
 
 The library re-exports names (``npnet.Linear`` is ``npnet.layers.Linear``; ``npnet.train``
 imports ``DivergenceError`` from ``npnet.losses``), and docstrings and chapters use the short
@@ -51,6 +57,20 @@ def missing_reference(app, env, node, contnode):
     return None
 
 
+def unique_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if scripts:
+        seen, kept = set(), []
+        for js in scripts:
+            key = (str(getattr(js, "filename", js) or ""),
+                   tuple(sorted(getattr(js, "attributes", {}).items())))
+            if key not in seen:
+                seen.add(key)
+                kept.append(js)
+        scripts[:] = kept
+
+
 def setup(app):
     app.connect("missing-reference", missing_reference)
+    app.connect("html-page-context", unique_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
