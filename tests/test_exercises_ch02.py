@@ -47,6 +47,10 @@ def lr_returns_array(X):
     return np.array([lr_solution(X), 0.0])
 
 
+def lr_one_percent_off(X):         # e.g. a constant typed with too few digits
+    return 1.01 * lr_solution(X)
+
+
 def test_max_stable_lr_rejects_the_stub(capsys):
     assert ch02.check_max_stable_lr(stub) is False
     assert "Not yet" in capsys.readouterr().out
@@ -54,7 +58,8 @@ def test_max_stable_lr_rejects_the_stub(capsys):
 
 @pytest.mark.parametrize("wrong, words", [
     (lr_half_convention, "1/2"), (lr_no_bias, "column of ones"), (lr_no_mean, "1/N"),
-    (lr_centred, "centred"), (lr_smallest, "largest eigenvalue"), (lr_returns_array, "expected"),
+    (lr_centred, "centred"), (lr_smallest, "largest eigenvalue"), (lr_returns_array, "one number"),
+    (lr_one_percent_off, "close"),
 ])
 def test_max_stable_lr_names_the_mistake(wrong, words, capsys):
     assert ch02.check_max_stable_lr(wrong) is False
@@ -62,8 +67,14 @@ def test_max_stable_lr_names_the_mistake(wrong, words, capsys):
     assert out.startswith("Not yet") and words in out
 
 
-def test_max_stable_lr_accepts_the_solution(capsys):
-    assert ch02.check_max_stable_lr(lr_solution) is True
+@pytest.mark.parametrize("answer", [
+    lr_solution,
+    lambda X: np.array(lr_solution(X)),                     # a 0-d array
+    lambda X: np.array([[lr_solution(X)]]),                 # a 1-element array
+    lambda X: float(f"{lr_solution(X):.4g}"),               # rounded as the text prints it
+])
+def test_max_stable_lr_accepts_the_solution(answer, capsys):
+    assert ch02.check_max_stable_lr(answer) is True
     assert capsys.readouterr().out.startswith("Correct")
 
 
@@ -111,7 +122,9 @@ def test_condition_number_rejects_the_stub(capsys):
 
 @pytest.mark.parametrize("wrong, words", [
     (kappa_approx, "approximation"), (kappa_inverse, ">= 1"), (kappa_centred_only, "centred"),
-    (kappa_sqrt, "square root"), (lambda m, s: "many", "expected"),
+    (kappa_sqrt, "square root"), (lambda m, s: "many", "one number"),
+    (lambda m, s: 1.01 * kappa_solution(m, s), "close"),
+    (lambda m, s: 3 * kappa_solution(m, s), "expected about"),
 ])
 def test_condition_number_names_the_mistake(wrong, words, capsys):
     assert ch02.check_condition_number(wrong) is False
@@ -119,6 +132,10 @@ def test_condition_number_names_the_mistake(wrong, words, capsys):
     assert out.startswith("Not yet") and words in out
 
 
-def test_condition_number_accepts_the_solution(capsys):
-    assert ch02.check_condition_number(kappa_solution) is True
+@pytest.mark.parametrize("answer", [
+    kappa_solution, lambda m, s: np.array([kappa_solution(m, s)]),
+    lambda m, s: float(f"{kappa_solution(m, s):.4g}"),
+])
+def test_condition_number_accepts_the_solution(answer, capsys):
+    assert ch02.check_condition_number(answer) is True
     assert capsys.readouterr().out.startswith("Correct")
