@@ -27,6 +27,11 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
+try:
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # reported by the `browser` fixture
+    PlaywrightError = Exception
+
 from site_pages import HTML, missing, need_build, toc_documents
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -135,9 +140,12 @@ def test_page(doc, server, browser):
         # maths: every Sphinx/MyST maths node rendered by MathJax, none as an error
         n_math = page.locator("span.math, div.math").count()
         if n_math:
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                   timeout=15000)
-            page.evaluate("() => MathJax.startup.promise")
+            try:
+                page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                       timeout=15000)
+                page.evaluate("() => MathJax.startup.promise")
+            except PlaywrightError:
+                problems.append("MathJax did not start within 15 s")
             raw = page.evaluate("""() => Array.from(document.querySelectorAll('span.math, div.math'))
                 .filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60))""")
             errors = page.locator("mjx-merror").count()
