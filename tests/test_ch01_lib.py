@@ -36,3 +36,23 @@ def test_unit_lines_rejects_bad_shapes():
     with pytest.raises(ValueError, match=r"\(k,\)"):
         plots.unit_lines(ax, np.ones((2, 2)), np.zeros(3))
     plt.close(fig)
+
+
+def test_seed_curves_draws_the_median_and_the_interquartile_band():
+    fig, ax = plt.subplots()
+    curves = np.array([[3.0, 2.0, 1.0], [1.0, 1.0, 1.0], [0.0, 0.0, 9.0]])
+    plots.seed_curves(curves, ax=ax, label="runs")
+    (line,) = ax.get_lines()
+    np.testing.assert_array_equal(line.get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(line.get_ydata(), [1.0, 1.0, 1.0])   # median, not the mean
+    band = ax.collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == 0.5 and band[:, 1].max() == 5.0           # quartiles
+    assert ax.get_xlabel() == "step" and line.get_label() == "runs"
+    plt.close(fig)
+
+
+def test_seed_curves_rejects_bad_shapes():
+    with pytest.raises(ValueError, match=r"\(seeds, steps\)"):
+        plots.seed_curves(np.ones(5))
+    with pytest.raises(ValueError, match=r"\(seeds, steps\)"):
+        plots.seed_curves(np.ones((3, 1)))

@@ -81,3 +81,54 @@ def test_saturated_share_reference_matches_sampling():
     b = sigma_b * rng.standard_normal(20000)
     sampled = np.mean(np.abs(np.tanh(X @ W + b)) > 0.99)
     assert abs(sampled - ch01._saturated_share(X, sigma_w, sigma_b)) < 0.01
+
+
+def said(capsys):
+    """The checker's printed verdict with its line wrapping undone."""
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_saturated_share_accepts_the_texts_rounded_constant_and_names_a_coarser_one(capsys):
+    def with_a(a):
+        def share(X, sigma_w, sigma_b=0.0):
+            std = np.sqrt(sigma_w ** 2 * np.sum(X ** 2, axis=1) + sigma_b ** 2)
+            return float(np.mean([math.erfc(a / (math.sqrt(2) * s)) for s in std]))
+        return share
+    assert ch01.check_saturated_share(with_a(2.647)) is True          # the text's 2.647
+    assert "rounded a = 2.647" in said(capsys)
+    assert ch01.check_saturated_share(with_a(2.65)) is False
+    out = said(capsys)
+    assert "rounded constant" in out and "2.65" in out
+    assert ch01.check_saturated_share(lambda X, w, b=0.0: np.array([share_solution(X, w, b)])) is True
+    said(capsys)
+    assert ch01.check_saturated_share(lambda X, w, b=0.0: [0.1, 0.2]) is False
+    assert "one number" in said(capsys)
+
+
+def test_zero_init_final_loss_takes_arrays_and_the_texts_rounding(capsys):
+    assert ch01.check_zero_init_final_loss(lambda y: np.array(final_loss_solution(y))) is True
+    # printed to four digits, as the text prints it: within the rounded-constant tolerance
+    assert ch01.check_zero_init_final_loss(lambda y: round(final_loss_solution(y), 4)) is True
+    capsys.readouterr()
+    assert ch01.check_zero_init_final_loss(lambda y: 1.01 * final_loss_solution(y)) is False
+    assert "close" in said(capsys)
+    assert ch01.check_zero_init_final_loss(lambda y: [0.1, 0.2]) is False
+    assert "one number" in said(capsys)
+
+
+# --- Exercise 3: dropout and symmetry -----------------------------------------------------
+
+def test_dropout_prediction_rejects_the_stub_and_wrong_predictions(capsys):
+    assert ch01.check_dropout_prediction({"input dropout": None, "hidden dropout": None}) is False
+    assert "before you measure" in said(capsys)
+    assert ch01.check_dropout_prediction({"input dropout": True, "hidden dropout": True}) is False
+    assert "same masked x" in said(capsys)
+    assert ch01.check_dropout_prediction({"input dropout": False, "hidden dropout": False}) is False
+    assert "independently" in said(capsys)
+    assert ch01.check_dropout_prediction({"hidden": True}) is False
+    assert "keys" in said(capsys)
+
+
+def test_dropout_prediction_accepts_the_answer(capsys):
+    assert ch01.check_dropout_prediction({"input dropout": False, "hidden dropout": True}) is True
+    assert said(capsys).startswith("Correct")

@@ -196,3 +196,28 @@ def seed_strip(results, ax=None, ylabel="test accuracy", threshold=None, colors=
     ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_ylabel(ylabel)
     return ax
+
+
+# --- chapter 01 ---
+
+def seed_curves(curves, ax=None, label="", color=None, band=True, lw=2, x=None):
+    """The median over seeds (thick line) and, if ``band``, the interquartile range (shaded)
+    of per-seed curves ``curves`` of shape ``(seeds, steps)``, against the step 0, 1, ...
+    (or against ``x``, e.g. the epochs 1, 2, ..., when given; the x label is then the caller's).
+    The median, not the mean, so that a curve read against a threshold shows the typical seed
+    (a mean mixes seeds that have crossed it with seeds that have not)."""
+    curves = np.asarray(curves, dtype=float)
+    if curves.ndim != 2 or curves.shape[0] < 1 or curves.shape[1] < 2:
+        raise ValueError(f"expected curves of shape (seeds, steps) with at least 2 steps, got "
+                         f"shape {curves.shape}")
+    ax = _axes(ax)
+    steps = np.arange(curves.shape[1]) if x is None else np.asarray(x, dtype=float)
+    if steps.shape != (curves.shape[1],):
+        raise ValueError(f"x must have shape ({curves.shape[1]},), got {steps.shape}")
+    line, = ax.plot(steps, np.median(curves, axis=0), color=color, lw=lw, label=label or None)
+    if band and curves.shape[0] > 1:
+        lo, hi = np.percentile(curves, [25, 75], axis=0)
+        ax.fill_between(steps, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
+    if x is None:
+        ax.set_xlabel("step")
+    return ax
