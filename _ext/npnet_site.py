@@ -2,7 +2,8 @@
 
 1. Each page loads each script once. Jupyter Book 1.x registers sphinx-thebe's inline
    configuration script twice (``const THEBE_JS_URL`` declared twice: an uncaught SyntaxError
-   in every page's console); identical script entries are dropped after the first.
+   in every page's console); identical script entries are dropped after the first. The
+   notebooks' stored widget state is dropped too: no widget manager loads on the site.
 
 2. References to npnet names resolve to where the object is defined.
 
@@ -64,6 +65,10 @@ def unique_scripts(app, pagename, templatename, context, doctree):
         for js in scripts:
             key = (str(getattr(js, "filename", js) or ""),
                    tuple(sorted(getattr(js, "attributes", {}).items())))
+            # no widget manager loads on the site (nb_ipywidgets_js: {}), so the widget state
+            # stored in a notebook would be dead weight in its page
+            if getattr(js, "attributes", {}).get("type") == "application/vnd.jupyter.widget-state+json":
+                continue
             if key not in seen:
                 seen.add(key)
                 kept.append(js)
