@@ -1,9 +1,11 @@
 """The chapter 3 checkers reject the stub and plausible wrong answers, and accept the worked
 solutions (the same code as the notebook's hidden solution cells)."""
 
+import math
 from statistics import NormalDist
 
 import numpy as np
+import pytest
 
 from npnet_book.exercises import ch03
 
@@ -92,3 +94,35 @@ def test_affine_checker_rejects_wrong_answers(capsys):
 def test_affine_checker_accepts_the_solution(capsys):
     assert ch03.check_affine_from_relus(affine_from_relus) is True
     assert capsys.readouterr().out.startswith("Correct")
+
+
+# --- exercise 1: predict the share of dead zero-bias units (equation (2)) -----------------
+
+def test_dead_share_checker_accepts_the_formula_and_a_hand_value(capsys):
+    exact = 0.5 - math.asin(1 / 3) / math.pi
+    assert ch03.check_dead_share(exact, d=3.0, R=1.0) is True
+    assert ch03.check_dead_share(np.array([0.39]), d=3.0, R=1.0) is True     # two digits by hand
+    assert capsys.readouterr().out.startswith("Correct")
+    assert ch03.reference_dead_share(2 * math.sqrt(2), 1.0) == pytest.approx(0.3850, abs=1e-4)
+    assert ch03.reference_dead_share(0.5, 1.0) == 0.0                         # origin inside the data
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (None, "replace None"),
+    (39.18, "not a percentage"),
+    (0.5 - math.asin(1 / 3), "radians"),
+    (2 * math.asin(1 / 3) / math.pi, "split the data"),
+    (1 - 2 * math.asin(1 / 3) / math.pi, "dead *or* always on"),
+    (math.asin(1 / 3) / math.pi, "1/2 minus"),
+    (0.2, "expected about 0.3918"),
+    ("about 0.4", "one number"),
+])
+def test_dead_share_checker_names_the_likely_mistake(capsys, wrong, words):
+    assert ch03.check_dead_share(wrong, d=3.0, R=1.0) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and words in " ".join(out.split())
+
+
+def test_dead_share_checker_rejects_bad_geometry():
+    with pytest.raises(ValueError, match="positive distances"):
+        ch03.check_dead_share(0.4, d=0.0, R=1.0)

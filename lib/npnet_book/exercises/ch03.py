@@ -34,7 +34,7 @@ def _first_step(problem, nudge):
 
 
 _START_FRACTION = ("start from equation (1). The unit fires on a share Phi((w·mu + b) / (s |w|))"
-                   " of the blob; set that equal to q and solve for b (Phi_inv undoes Phi).")
+                   " of the blob; set that equal to q and solve for b (NormalDist().inv_cdf undoes Phi).")
 _START_AFFINE = ("one ReLU unit with weights a outputs relu(x·a) and loses the part where x·a < 0,"
                  " but relu(z) - relu(-z) = z for every z; the output layer adds the bias c.")
 
