@@ -221,3 +221,95 @@ def seed_curves(curves, ax=None, label="", color=None, band=True, lw=2, x=None):
     if x is None:
         ax.set_xlabel("step")
     return ax
+
+
+# --- chapter 05 ---
+
+HEALTH_COLUMNS = (("loss", "loss"), ("saturated", "saturated share"), ("dead", "dead share"),
+                  ("grad_norm", "‖∂L/∂W‖ per layer"), ("update_ratio", "update / data per layer"))
+
+
+def training_health(runs, n_classes=None, size=(2.35, 1.9), title=""):
+    """The statistics a practitioner watches over the first steps, one row per run.
+
+    ``runs`` maps a row label to a list of records, one per step, as returned by
+    :func:`npnet.stats.health_step`. Columns: the loss (with ln C dashed when ``n_classes`` = C
+    is given: the loss of a network that predicts every class with probability 1/C), the
+    saturated share of each tanh/sigmoid layer, the dead share of each ReLU layer, the gradient
+    norm ‖∂L/∂W‖ of each weight layer and the update-to-data ratio of each weight layer (10⁻³
+    dotted). Per-layer curves run from light (first layer) to dark (last). Each column shares
+    its y-axis across rows; a column with nothing to show in a row says so. Returns the axes,
+    an array of shape ``(len(runs), 5)``; the figure is ``axes[0, 0].figure``.
+    """
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError(f"runs must be a non-empty dict {{label: records}}, got {runs!r:.80}")
+    for label, records in runs.items():
+        if not records or not all(isinstance(r, dict) and "loss" in r for r in records):
+            raise ValueError(f"run {label!r}: expected a non-empty list of records from"
+                             " npnet.stats.health_step")
+    fig, axes = plt.subplots(len(runs), len(HEALTH_COLUMNS), squeeze=False, sharex=True,
+                             sharey="col", layout="constrained",
+                             figsize=(size[0] * len(HEALTH_COLUMNS), size[1] * len(runs)))
+    if title:
+        fig.suptitle(title)
+    for row, (label, records) in zip(axes, runs.items()):
+        steps = np.arange(len(records))
+        for ax, (key, name) in zip(row, HEALTH_COLUMNS):
+            ax.set_title(f"{label}: {name}" if key == "loss" else name)
+            if key == "loss":
+                ax.plot(steps, [r["loss"] for r in records], color="C0", label="loss")
+                if n_classes:
+                    ax.axhline(np.log(n_classes), ls="--", color="0.4", lw=1,
+                               label=f"ln {n_classes}")
+                ax.legend(frameon=False, fontsize=7)
+                ax.set_ylabel(label)
+                continue
+            layers = sorted(records[0][key])
+            if not layers:
+                ax.text(0.5, 0.5, "no such layers", ha="center", va="center",
+                        transform=ax.transAxes, color="0.4")
+                continue
+            shades = plt.cm.viridis(np.linspace(0.85, 0.0, len(layers)))
+            for j, (index, colour) in enumerate(zip(layers, shades)):
+                depth = f"layer {j + 1}" if j in (0, len(layers) - 1) else None
+                ax.plot(steps, [r[key][index] for r in records], color=colour, lw=1.1,
+                        label=depth)
+            if key in ("grad_norm", "update_ratio"):
+                ax.set_yscale("log")
+            else:
+                ax.set_ylim(-0.03, 1.03)                   # shares
+            if key == "update_ratio":
+                ax.axhline(1e-3, ls=":", color="0.4", lw=1)
+            ax.legend(frameon=False, fontsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("step")
+    return axes
+
+
+def layer_ridge(samples, ax=None, value_range=None, bins=60, height=0.9, color="C0",
+                xlabel="activation value", title=""):
+    """Per-layer histograms stacked as a ridgeline: layer l (1 = first) sits at height l and
+    its histogram, scaled to its own peak, rises by ``height``. ``samples`` is a list of arrays
+    (any shape), one per layer. Bins cover ``value_range`` (default: all samples); values
+    outside it are not drawn. A layer whose values all fall in one bin shows as a spike."""
+    ax = _axes(ax, figsize=(3.2, 3.6))
+    if not len(samples):
+        raise ValueError("samples must hold one array per layer, got none")
+    if value_range is None:
+        value_range = (min(float(np.min(s)) for s in samples),
+                       max(float(np.max(s)) for s in samples))
+    edges = np.linspace(*value_range, bins + 1)
+    for depth, s in enumerate(samples, start=1):
+        counts, _ = np.histogram(np.ravel(s), bins=edges)
+        peak = counts.max() if counts.max() > 0 else 1
+        ax.fill_between(edges[:-1], depth, depth + height * counts / peak, step="post",
+                        color=color, alpha=0.55, lw=0)
+        ax.stairs(depth + height * counts / peak, edges, baseline=depth, color=color, lw=0.8)
+    ax.set_yticks(range(1, len(samples) + 1))
+    ax.set_ylim(0.8, len(samples) + 1)
+    ax.set_xlim(*value_range)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("layer")
+    if title:
+        ax.set_title(title)
+    return ax
