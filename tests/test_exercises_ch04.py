@@ -14,26 +14,10 @@ def stub(*args):
     raise NotImplementedError
 
 
-# --- exercise 1: predicted share of saturated sigmoid outputs ------------------------------
+# --- exercise 1: predict the saturated share, then measure ----------------------------------
 
-def share(n, sigma_w, mean_sq_x, sigma_b):
-    return math.erfc(LN99 / math.sqrt(2 * (n * sigma_w ** 2 * mean_sq_x + sigma_b ** 2)))
-
-
-def share_no_sqrt2(n, sigma_w, mean_sq_x, sigma_b):
-    return math.erfc(LN99 / math.sqrt(n * sigma_w ** 2 * mean_sq_x + sigma_b ** 2))
-
-
-def share_with_variance(n, sigma_w, mean_sq_x, sigma_b):
-    return math.erfc(LN99 / (math.sqrt(2) * (n * sigma_w ** 2 * mean_sq_x + sigma_b ** 2)))
-
-
-def share_inside(*args):
-    return 1 - share(*args)
-
-
-def share_no_bias(n, sigma_w, mean_sq_x, sigma_b):
-    return share(n, sigma_w, mean_sq_x, 0.0)
+VAR = 256 * 0.2 ** 2 * 1.0 + 0.5 ** 2          # the exercise's layer
+SHARE = math.erfc(LN99 / math.sqrt(2 * VAR))
 
 
 # --- exercise 2: sigma_w from a batch -------------------------------------------------------
@@ -59,22 +43,35 @@ def variance_not_std(X, sigma_b, target_var):
 
 
 @pytest.mark.parametrize("wrong, words", [
-    (stub, "NotImplementedError"),
-    (share_no_sqrt2, "sqrt(2)"),
-    (share_with_variance, "standard deviation"),
-    (share_inside, "INSIDE"),
-    (share_no_bias, "bias"),
-    (lambda *a: 0.5, "expected"),
+    (None, "my_prediction"),
+    (math.erfc(LN99 / math.sqrt(VAR)), "sqrt(2)"),
+    (math.erfc(LN99 / (math.sqrt(2) * VAR)), "standard deviation"),
+    (1 - SHARE, "INSIDE"),
+    (SHARE / 2, "both tails"),
+    (math.erfc(LN99 / math.sqrt(2 * 256 * 0.04)), "bias"),
+    (math.erfc(LN99 / math.sqrt(2 * (256 * 0.2 + 0.25))), "variance sigma_w^2"),
+    (0.5, "expected"),
+    ("about a sixth", "one number"),
+    (np.array([0.1, 0.2]), "one number"),
+    (float("nan"), "finite"),
 ])
 def test_exercise1_rejects(wrong, words, capsys):
-    assert ch04.check_saturated_share(wrong) is False
+    assert ch04.check_saturated_prediction(wrong) is False
     out = capsys.readouterr().out
-    assert out.startswith("Not yet:") and words in out
+    assert out.startswith("Not yet:") and words in " ".join(out.split())
 
 
-def test_exercise1_accepts(capsys):
-    assert ch04.check_saturated_share(share) is True
-    assert capsys.readouterr().out.startswith("Correct:")
+@pytest.mark.parametrize("answer", [SHARE, np.array(SHARE), np.array([SHARE]), round(SHARE, 3),
+                                    SHARE * 1.009])
+def test_exercise1_accepts(answer, capsys):
+    assert ch04.check_saturated_prediction(answer) is True
+    out = capsys.readouterr().out
+    assert out.startswith("Correct:") and "0.156" in out
+
+
+def test_exercise1_rejects_just_outside_the_tolerance(capsys):
+    assert ch04.check_saturated_prediction(SHARE * 1.015) is False
+    assert "close" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("wrong, words", [

@@ -1,6 +1,6 @@
 r"""Checkers for chapter 4 (variance of data, weights and bias).
 
-Both exercises rest on :math:`\operatorname{Var}(z) = \sigma_w^2 \sum_i E[x_i^2] + \sigma_b^2`
+Exercises 1 and 2 rest on :math:`\operatorname{Var}(z) = \sigma_w^2 \sum_i E[x_i^2] + \sigma_b^2`
 for :math:`z = \sum_i w_i x_i + b` with independent zero-mean weights and bias. Each checker
 recognises the usual wrong turns (a missing √2, the variance of the data in place of its
 second moment, ...) and names them in its hint.
@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import attempt, close_to, report
+from . import attempt, close_to, compare, report
 
 #: sigmoid(z) lies outside [0.01, 0.99] exactly when |z| > ln 99
 LN99 = math.log(99.0)
@@ -24,40 +24,53 @@ def _close(got, want, rtol=1e-6, atol=1e-12):
     return close_to(got, want, rtol, atol)
 
 
-def check_saturated_share(fn):
-    """Exercise 1: ``fn(n, sigma_w, mean_sq_x, sigma_b)`` must return the predicted share of
-    sigmoid outputs outside [0.01, 0.99], ``erfc(ln 99 / sqrt(2 Var(z)))`` with
-    ``Var(z) = n sigma_w**2 mean_sq_x + sigma_b**2``."""
-    cases = [(1000, 1.0, 0.5, 1.0), (1000, 1000 ** -0.5, 0.5, 1.0), (64, 0.5, 2.0, 0.0),
-             (10, 0.01, 1.0, 3.0), (256, 0.2, 1.5, 0.5)]
-    success = ("the share of saturated sigmoid outputs is erfc(ln 99 / (sqrt(2) sd(z))); for"
-               f" the 1,000-input example it is {_share(501):.3f} with w ~ N(0, 1) and"
-               f" {_share(1.5):.1e} with w ~ N(0, 1/n).")
-    for n, sw, m2, sb in cases:
-        got, problem = attempt(fn, n, sw, m2, sb)
-        if problem:
-            return report(False, success, problem)
-        var = n * sw ** 2 * m2 + sb ** 2
-        if _close(got, _share(var)):
-            continue
-        sd = math.sqrt(var)
-        if _close(got, math.erfc(LN99 / sd)):
-            hint = ("P(|z| > t) for z ~ N(0, s^2) is erfc(t / (s * sqrt(2))): the sqrt(2) is"
-                    " missing.")
-        elif _close(got, math.erfc(LN99 / (math.sqrt(2.0) * var))):
-            hint = "erfc needs the standard deviation of z, not its variance."
-        elif _close(got, 1.0 - _share(var)):
-            hint = "that is the share of outputs INSIDE [0.01, 0.99]; the question asks for outside."
-        elif _close(got, 0.5 * _share(var)):
-            hint = "z can leave the band on either side: count both tails (erfc already does)."
-        elif _close(got, _share(n * sw ** 2 * m2)) or _close(got, _share(n * sw ** 2 * m2 + sb)):
-            hint = "the bias adds its variance sigma_b**2 to Var(z)."
-        else:
-            hint = (f"for n={n}, sigma_w={sw:g}, E[x^2]={m2:g}, sigma_b={sb:g} expected"
-                    f" {_share(var):.6g}, got {got!r}. Var(z) = n sigma_w^2 E[x^2] + sigma_b^2,"
-                    " then P(|z| > ln 99) = erfc(ln 99 / sqrt(2 Var(z))).")
-        return report(False, success, hint)
-    return report(True, success, "")
+#: Exercise 1's layer: n standardised inputs, weights N(0, 0.2^2), biases N(0, 0.5^2)
+EX1 = dict(n=256, sigma_w=0.2, mean_sq_x=1.0, sigma_b=0.5)
+
+
+def _ex1_var(n, sigma_w, mean_sq_x, sigma_b):
+    return n * sigma_w ** 2 * mean_sq_x + sigma_b ** 2
+
+
+def check_saturated_prediction(value):
+    """Exercise 1 (predict, then measure): ``value`` is the reader's predicted share of sigmoid
+    outputs outside [0.01, 0.99] for the layer :data:`EX1`, ``erfc(ln 99 / sqrt(2 Var(z)))``
+    with ``Var(z) = n sigma_w**2 E[x^2] + sigma_b**2``. A prediction worked out by hand is
+    accepted within 1 % (relative)."""
+    var = _ex1_var(**EX1)
+    want = _share(var)
+    success = (f"Var(z) = 256 x 0.04 x 1 + 0.25 = {var:g}, sd(z) = {math.sqrt(var):.3f}, and"
+               f" erfc(ln 99 / (sqrt(2) x {math.sqrt(var):.3f})) = {want:.3f}. Run the next cell"
+               " to measure it.")
+    if value is None:
+        return report(False, success, "set my_prediction to your predicted share, a number"
+                      " between 0 and 1 (for example 0.25).")
+    ok, hint = compare(value, want, rtol=0.01)
+    if ok:
+        return report(True, success, "")
+    if hint.startswith("return one number") or "finite" in hint:
+        return report(False, success, hint.replace("return one number", "give one number"))
+    got = float(np.asarray(value, dtype=float).reshape(-1)[0])
+    no_bias = _ex1_var(EX1["n"], EX1["sigma_w"], EX1["mean_sq_x"], 0.0)
+    wrong = [
+        (math.erfc(LN99 / math.sqrt(var)), "P(|z| > t) for z ~ N(0, s^2) is erfc(t / (s sqrt(2))):"
+         " the sqrt(2) is missing."),
+        (math.erfc(LN99 / (math.sqrt(2.0) * var)), "erfc needs the standard deviation of z,"
+         " not its variance: take the square root of Var(z)."),
+        (1.0 - want, "that is the share INSIDE [0.01, 0.99]; the question asks for outside."),
+        (0.5 * want, "z can leave the band on either side: count both tails (erfc already"
+         " does)."),
+        (_share(no_bias), "the bias adds its variance sigma_b^2 = 0.25 to Var(z)."),
+        (_share(no_bias + 0.5), "the bias adds its variance sigma_b^2 = 0.25, not its standard"
+         " deviation."),
+        (_share(EX1["n"] * EX1["sigma_w"] * EX1["mean_sq_x"] + EX1["sigma_b"] ** 2),
+         "the weights enter through their variance sigma_w^2 = 0.04, not sigma_w."),
+    ]
+    for candidate, why in wrong:
+        if abs(got - candidate) <= 0.01 * abs(candidate):
+            return report(False, success, why)
+    return report(False, success, hint + " Compute Var(z) = n sigma_w^2 E[x^2] + sigma_b^2 first,"
+                  " then P(|z| > ln 99) = erfc(ln 99 / sqrt(2 Var(z))).")
 
 
 def _exercise2_data():
