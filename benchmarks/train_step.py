@@ -1,30 +1,33 @@
-"""Speed of one npnet training step, against scikit-learn and against the matmul floor.
+"""Speed of one npnet training step against two matrix-multiply floors, scikit-learn and PyTorch.
 
-What is measured: the wall time of ONE mini-batch training step of a 784-256-256-10 ReLU
-``npnet.mlp`` in float32 (batch 128, ``SGD(lr=0.01, momentum=0.9)``, softmax cross-entropy),
-i.e. ``npnet.train.train_step``: forward, loss, backward, optimiser update. Two references:
+What is measured: the wall time of ONE mini-batch training step of a 784-256-256-10 ReLU MLP
+in float32 with ``SGD(lr=0.01, momentum=0.9)`` and softmax cross-entropy, at batch 128 and
+batch 32. For npnet that is ``npnet.train.train_step``: forward, loss, backward without the
+data's gradient (``input_grad=False``), optimiser update.
 
-(a) scikit-learn's ``MLPClassifier`` with the same architecture, solver and hyper-parameters,
-    driven by one ``fit(X, y)`` call that makes exactly one pass (``max_iter=1``,
-    ``shuffle=False``) over the same S batches; its time divided by S. That includes sklearn's
-    per-fit set-up (input validation, label binarisation, weight initialisation), amortised
-    over S steps; scikit-learn keeps float32 data in float32 (the dtype is printed to show it).
-(b) the bare matrix-multiply floor: for each of the three layers, the forward product X @ W and
-    the two backward products dY @ W.T (the input gradient, the first layer's included) and
-    X.T @ dY (the weight gradient) -- nothing else, on preallocated float32 operands and
-    outputs. No real step can be faster than this (the nine GEMMs are > 99 % of the flops), so
-    npnet/floor measures everything else a step costs: element-wise work (bias, ReLU, softmax,
-    the optimiser's passes over parameters, gradients and velocities), cache misses on data
-    that change every step, and Python overhead. Target: <= 1.3x.
+References, all in ONE process with BLAS pinned to 2 threads:
 
-Why this way: all three run in ONE process with BLAS pinned to 2 threads (set through the
-environment before NumPy is imported, and checked with threadpoolctl), so they share the same
-BLAS build, threads and cache state. After a warm-up, each of ``--repeats`` repeats runs npnet,
-scikit-learn and the floor in turn (interleaved, so drifts in machine load hit all three
-alike), each over ``--steps`` steps (~0.1-0.3 s each); we report medians over the repeats.
-Data are synthetic (seeded with ``np.random.default_rng``); timing does not depend on values.
+* **true floor** — per layer the forward product X @ W and the weight gradient X.T @ dY, and
+  the input gradient dY @ W.T for every layer but the first: the matrix products a training
+  step cannot avoid (> 99 % of its flops), on preallocated float32 operands and outputs;
+* **floor + first dx** — the same plus the first layer's input gradient, which no training
+  step needs (on this architecture that product alone is about a third of the true floor);
+* **scikit-learn** ``MLPClassifier`` with the same architecture, solver and hyper-parameters,
+  one ``fit`` making one pass (``max_iter=1``, ``shuffle=False``) over the same batches; its
+  time divided by the number of steps (sklearn's per-fit set-up is amortised over them);
+* **PyTorch CPU** (only if ``torch`` is installed; it is not a requirement of the book):
+  ``nn.Sequential`` of the same layers, ``zero_grad``, ``cross_entropy``, ``backward``,
+  ``step``, with ``torch.set_num_threads(2)``.
 
-Run: ``python benchmarks/train_step.py [--repeats 9] [--steps 150]`` (about 10 s).
+npnet / true floor measures everything else a step costs: element-wise work (bias, ReLU,
+softmax, the optimiser's passes), cache misses and Python overhead. Target: <= 1.5x at batch
+128. After a warm-up, each of ``--repeats`` repeats runs every contender in turn (interleaved,
+so drifts in machine load hit all alike), each over ``--steps`` steps; we report medians over
+the repeats and the minimum (the least disturbed run). A breakdown of npnet's step into
+forward + loss, backward and optimiser is printed too. Data are synthetic (seeded with
+``np.random.default_rng``); timing does not depend on their values.
+
+Run: ``python benchmarks/train_step.py [--repeats 9] [--steps 100]`` (about a minute).
 """
 
 import os
@@ -45,76 +48,122 @@ from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 import npnet  # noqa: E402
 from npnet.train import train_step  # noqa: E402
 
+try:  # optional: PyTorch CPU as a third reference
+    import torch  # noqa: E402
+except ImportError:
+    torch = None
+
 SIZES = [784, 256, 256, 10]
-BATCH = 128
 DTYPE = np.float32
+LR, MOMENTUM = 0.01, 0.9
 
 
-def make_data(steps, seed):
-    """``steps * BATCH`` rows of float32 features and int64 labels in [0, 10)."""
+def make_data(steps, batch, seed):
+    """``steps * batch`` rows of float32 features and int64 labels in [0, 10)."""
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((steps * BATCH, SIZES[0]), dtype=DTYPE)
-    y = rng.integers(0, SIZES[-1], size=steps * BATCH)
+    X = rng.standard_normal((steps * batch, SIZES[0]), dtype=DTYPE)
+    y = rng.integers(0, SIZES[-1], size=steps * batch)
     y[:SIZES[-1]] = np.arange(SIZES[-1])  # every class present, so sklearn sees 10 outputs
     return X, y
 
 
 class Npnet:
-    """npnet: ``train_step`` over the S batches, in order."""
+    """npnet: ``train_step`` over the batches, in order."""
 
-    def __init__(self, X, y, seed):
+    def __init__(self, X, y, batch, seed):
         self.model = npnet.mlp(SIZES, activation="relu", rng=np.random.default_rng(seed),
                                dtype=DTYPE)
-        self.opt = npnet.SGD(self.model, lr=0.01, momentum=0.9)
-        self.batches = [(X[i:i + BATCH], y[i:i + BATCH]) for i in range(0, len(X), BATCH)]
+        self.opt = npnet.SGD(self.model, lr=LR, momentum=MOMENTUM)
+        self.batches = [(X[i:i + batch], y[i:i + batch]) for i in range(0, len(X), batch)]
 
     def run(self):
         for xb, yb in self.batches:
             train_step(self.model, xb, yb, npnet.softmax_cross_entropy, self.opt)
         return len(self.batches)
 
+    def parts(self):
+        """ms per step of forward + loss, backward and optimiser, timed separately."""
+        t = {"forward+loss": 0.0, "backward": 0.0, "optimiser": 0.0}
+        clock = time.perf_counter
+        for xb, yb in self.batches:
+            t0 = clock()
+            out = self.model.forward(xb, train=True)
+            _, dout = npnet.softmax_cross_entropy(out, yb)
+            t1 = clock()
+            self.model.backward(dout, input_grad=False)
+            t2 = clock()
+            self.opt.step()
+            t3 = clock()
+            t["forward+loss"] += t1 - t0
+            t["backward"] += t2 - t1
+            t["optimiser"] += t3 - t2
+        return {k: 1e3 * v / len(self.batches) for k, v in t.items()}
+
 
 class Sklearn:
-    """scikit-learn: one ``fit`` = one epoch over the same S batches."""
+    """scikit-learn: one ``fit`` = one epoch over the same batches."""
 
-    def __init__(self, X, y, seed):
-        self.X, self.y = X, y
+    def __init__(self, X, y, batch, seed):
+        self.X, self.y, self.steps = X, y, len(X) // batch
         self.clf = MLPClassifier(
             hidden_layer_sizes=tuple(SIZES[1:-1]), activation="relu", solver="sgd",
-            momentum=0.9, nesterovs_momentum=False, alpha=0, batch_size=BATCH,
-            learning_rate_init=0.01, max_iter=1, shuffle=False, tol=0, n_iter_no_change=10**9,
+            momentum=MOMENTUM, nesterovs_momentum=False, alpha=0, batch_size=batch,
+            learning_rate_init=LR, max_iter=1, shuffle=False, tol=0, n_iter_no_change=10**9,
             early_stopping=False, random_state=seed)
 
     def run(self):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             self.clf.fit(self.X, self.y)
-        return len(self.X) // BATCH
+        return self.steps
+
+
+class Torch:
+    """PyTorch CPU: the same network and optimiser, the usual five-line step."""
+
+    def __init__(self, X, y, batch, seed):
+        torch.manual_seed(seed)
+        nn = torch.nn
+        self.model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256),
+                                   nn.ReLU(), nn.Linear(256, 10))
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=LR, momentum=MOMENTUM)
+        self.batches = [(torch.from_numpy(X[i:i + batch]), torch.from_numpy(y[i:i + batch]))
+                        for i in range(0, len(X), batch)]
+
+    def run(self):
+        for xb, yb in self.batches:
+            self.opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(self.model(xb), yb)
+            loss.backward()
+            self.opt.step()
+        return len(self.batches)
 
 
 class Floor:
-    """The nine GEMMs of a step: per layer X @ W, dY @ W.T, X.T @ dY (preallocated, float32)."""
+    """The matrix products of a step, preallocated: per layer X @ W and X.T @ dY, and dY @ W.T
+    for every layer but the first (``first_dx=True``: for the first layer too)."""
 
-    def __init__(self, steps, seed):
+    def __init__(self, steps, batch, seed, first_dx):
         rng = np.random.default_rng(seed)
         self.steps = steps
         self.layers = []
-        for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
-            x = rng.standard_normal((BATCH, n_in), dtype=DTYPE)
+        for i, (n_in, n_out) in enumerate(zip(SIZES[:-1], SIZES[1:])):
+            x = rng.standard_normal((batch, n_in), dtype=DTYPE)
             w = rng.standard_normal((n_in, n_out), dtype=DTYPE)
-            dy = rng.standard_normal((BATCH, n_out), dtype=DTYPE)
-            outs = (np.empty((BATCH, n_out), DTYPE), np.empty((BATCH, n_in), DTYPE),
+            dy = rng.standard_normal((batch, n_out), dtype=DTYPE)
+            outs = (np.empty((batch, n_out), DTYPE), np.empty((batch, n_in), DTYPE),
                     np.empty((n_in, n_out), DTYPE))
-            self.layers.append((x, w, dy, outs))
+            self.layers.append((x, w, dy, outs, i > 0 or first_dx))
 
     def run(self):
         matmul = np.matmul
         for _ in range(self.steps):
-            for x, w, dy, (y, dx, dw) in self.layers:
+            for x, w, dy, (y, dx, dw), _ in self.layers:
                 matmul(x, w, out=y)
-            for x, w, dy, (y, dx, dw) in reversed(self.layers):
-                matmul(dy, w.T, out=dx)
+            for x, w, dy, (y, dx, dw), need_dx in reversed(self.layers):
                 matmul(x.T, dy, out=dw)
+                if need_dx:
+                    matmul(dy, w.T, out=dx)
         return self.steps
 
 
@@ -124,46 +173,66 @@ def ms_per_step(bench):
     return 1e3 * (time.perf_counter() - t0) / n
 
 
+def measure(batch, args):
+    """Interleaved repeats at one batch size: ``({name: [ms per step]}, npnet breakdown)``."""
+    X, y = make_data(args.steps, batch, args.seed)
+    benches = {"true floor": Floor(args.steps, batch, args.seed, first_dx=False),
+               "floor + first dx": Floor(args.steps, batch, args.seed, first_dx=True),
+               "npnet": Npnet(X, y, batch, args.seed),
+               "scikit-learn": Sklearn(X, y, batch, args.seed)}
+    if torch is not None:
+        benches["PyTorch CPU"] = Torch(X, y, batch, args.seed)
+    for bench in benches.values():  # warm-up: allocations, BLAS threads, caches
+        bench.run()
+    times = {name: [] for name in benches}
+    parts = []
+    for _ in range(args.repeats):
+        for name, bench in benches.items():
+            times[name].append(ms_per_step(bench))
+        parts.append(benches["npnet"].parts())
+    breakdown = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
+    return times, breakdown
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=9,
-                        help="interleaved timed repeats; medians are reported (>= 7)")
-    parser.add_argument("--steps", type=int, default=150,
-                        help="training steps (batches of 128) per timed run")
+                        help="interleaved timed repeats; medians are reported (>= 5)")
+    parser.add_argument("--steps", type=int, default=100, help="training steps per timed run")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    if args.repeats < 7 or args.steps < 1:
-        parser.error("need --repeats >= 7 (for a meaningful median) and --steps >= 1")
+    if args.repeats < 5 or args.steps < 1:
+        parser.error("need --repeats >= 5 (for a meaningful median) and --steps >= 1")
 
     load_before = os.getloadavg()[0]
     with threadpool_limits(2):
-        blas = [(i["internal_api"], i["num_threads"]) for i in threadpool_info()
-                if i["user_api"] == "blas"]
-        X, y = make_data(args.steps, args.seed)
-        benches = {"npnet": Npnet(X, y, args.seed), "sklearn": Sklearn(X, y, args.seed),
-                   "floor": Floor(args.steps, args.seed)}
-        for bench in benches.values():  # warm-up: allocations, BLAS threads, caches
-            bench.run()
-        times = {name: [] for name in benches}
-        for _ in range(args.repeats):
-            for name, bench in benches.items():
-                times[name].append(ms_per_step(bench))
+        if torch is not None:
+            torch.set_num_threads(2)
+        blas = sorted({(i["internal_api"], i["num_threads"]) for i in threadpool_info()
+                       if i["user_api"] == "blas"})
+        results = {batch: measure(batch, args) for batch in (128, 32)}
 
-    med = {name: statistics.median(t) for name, t in times.items()}
-    print(f"one training step, MLP {'-'.join(map(str, SIZES))} ReLU, batch {BATCH}, float32;"
-          f" BLAS threads {blas}")
-    print(f"npnet params dtype {benches['npnet'].model[0].params['W'].dtype},"
-          f" sklearn coefs_ dtype {benches['sklearn'].clf.coefs_[0].dtype}")
-    print(f"medians of {args.repeats} interleaved repeats x {args.steps} steps; 1-min load average"
-          f" before the run {load_before:.2f} (other processes on a 2-core machine inflate"
-          f" BLAS times: then compare the min column)\n")
-    print(f"{'':10s}{'ms/step':>9s}{'min':>8s}{'max':>8s}{'x floor':>9s}")
-    for name, t in times.items():
-        print(f"{name:10s}{med[name]:9.3f}{min(t):8.3f}{max(t):8.3f}"
-              f"{med[name] / med['floor']:9.2f}")
-    ratio = med["npnet"] / med["floor"]
-    print(f"\nnpnet/sklearn {med['npnet'] / med['sklearn']:.2f}")
-    print(f"target: npnet <= 1.3x floor -> {ratio:.2f}x, {'met' if ratio <= 1.3 else 'NOT met'}")
+    print(f"one training step, MLP {'-'.join(map(str, SIZES))} ReLU, float32, SGD with"
+          f" momentum; BLAS threads {blas}"
+          + (f"; torch {torch.__version__}, {torch.get_num_threads()} threads" if torch else
+             "; PyTorch not installed"))
+    print(f"medians of {args.repeats} interleaved repeats x {args.steps} steps; 1-min load"
+          f" average before the run {load_before:.2f} (other processes on a 2-core machine"
+          f" inflate times: then compare the min column too)")
+    for batch, (times, breakdown) in results.items():
+        med = {name: statistics.median(t) for name, t in times.items()}
+        low = {name: min(t) for name, t in times.items()}
+        print(f"\nbatch {batch}")
+        print(f"{'':18s}{'ms/step':>9s}{'min':>8s}{'x true floor':>14s}{'(of mins)':>11s}")
+        for name in times:
+            print(f"{name:18s}{med[name]:9.3f}{low[name]:8.3f}"
+                  f"{med[name] / med['true floor']:14.2f}{low[name] / low['true floor']:11.2f}")
+        print("npnet breakdown (ms/step): "
+              + ", ".join(f"{k} {v:.3f}" for k, v in breakdown.items()))
+    ratio = statistics.median(results[128][0]["npnet"]) / statistics.median(
+        results[128][0]["true floor"])
+    print(f"\ntarget at batch 128: npnet <= 1.5x the true floor -> {ratio:.2f}x,"
+          f" {'met' if ratio <= 1.5 else 'NOT met'}")
 
 
 if __name__ == "__main__":

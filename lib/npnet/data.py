@@ -1,4 +1,4 @@
-r"""Data sets (nothing is downloaded) and preprocessing fitted on the training split only.
+"""Data sets (nothing is downloaded) and preprocessing fitted on the training split only.
 
 * :func:`digits` — scikit-learn's bundled 8×8 digits (1,797 images, 10 classes), raw pixels 0–16;
 * synthetic 2-D sets drawn from an explicit ``rng``: :func:`moons`, :func:`circles`,
@@ -114,7 +114,8 @@ def _fit_apply(arrays, transform_from):
 
 
 def centre(X_train, *others):
-    r""":math:`x - \mu` with the per-feature mean :math:`\mu` of ``X_train``."""
+    """x − μ with the per-feature mean μ of ``X_train`` (chapter 2, ``02_centring``); every
+    array ``(N, D)`` → ``(N, D)``."""
     def fitted(X):
         mu = X.mean(axis=0)
         return lambda A: A - mu
@@ -122,8 +123,8 @@ def centre(X_train, *others):
 
 
 def standardise(X_train, *others):
-    r""":math:`(x - \mu)/\sigma` per feature, with ``X_train``'s mean and std; a feature with
-    :math:`\sigma = 0` on the training split becomes 0 (it is never divided by 0)."""
+    """(x − μ)/σ per feature, with ``X_train``'s mean and std; a feature with σ = 0 on the
+    training split becomes 0 (it is never divided by 0). ``(N, D)`` → ``(N, D)``."""
     def fitted(X):
         mu, sd = X.mean(axis=0), X.std(axis=0)
         scale = np.divide(1.0, sd, out=np.zeros_like(sd), where=sd > 0)
@@ -132,10 +133,10 @@ def standardise(X_train, *others):
 
 
 def whiten(X_train, *others, eps=1e-8):
-    r"""ZCA whitening: :math:`(x - \mu)\,U \Lambda^{-1/2} U^\top` from the eigen-decomposition
-    :math:`U\Lambda U^\top` of ``X_train``'s covariance, so the training split has identity
-    covariance on its non-degenerate directions. Directions with eigenvalue
-    :math:`\le` ``eps`` × the largest are set to 0, not divided by ~0."""
+    """ZCA whitening: (x − μ)·U·Λ^(−1/2)·Uᵀ from the eigen-decomposition U·Λ·Uᵀ of
+    ``X_train``'s covariance, so the training split has identity covariance on its
+    non-degenerate directions. Directions with eigenvalue ≤ ``eps`` × the largest are set to
+    0, not divided by ~0. ``(N, D)`` → ``(N, D)``."""
     def fitted(X):
         mu = X.mean(axis=0)
         lam, U = np.linalg.eigh(np.cov(X - mu, rowvar=False, bias=True))

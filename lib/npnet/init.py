@@ -1,10 +1,9 @@
-r"""Weight initialisers, all built on one core, :func:`variance_scaling`.
+"""Weight initialisers, all built on one core, :func:`variance_scaling`.
 
-Layout: a weight matrix has shape ``(fan_in, fan_out)`` and a layer computes ``y = x @ W + b``
+Layout: a weight matrix has shape ``(fan_in, fan_out)`` and a layer computes y = x·W + b
 (PyTorch stores ``(fan_out, fan_in)``; :func:`fans` reads *our* layout).
-
-Notation: :math:`\mathcal N(\mu, \sigma^2)` has variance :math:`\sigma^2`;
-:math:`\mathcal U(-a, a)` has variance :math:`a^2/3`.
+Notation: N(μ, σ²) is a normal of variance σ²; U(−a, a) is uniform, of variance a²/3.
+Chapter 4 (``04_variance``) derives why Var(W) = scale/fan_in keeps activations' variance.
 
 Every preset has the signature ``preset(shape, *, rng=None, dtype=np.float64, **hyper)`` and
 returns a fresh array. Random presets need ``rng`` (a ``np.random.Generator``); ``zeros`` and
@@ -53,11 +52,11 @@ def fans(shape):
 
 
 def gain(name, param=None):
-    r"""The recommended gain for an activation, as PyTorch's ``nn.init.calculate_gain``.
+    """The recommended gain for an activation, as PyTorch's ``nn.init.calculate_gain``.
 
-    ``linear``/``identity``: 1, ``sigmoid``: 1, ``tanh``: 5/3, ``relu``: :math:`\sqrt 2`,
-    ``leaky_relu``: :math:`\sqrt{2/(1+a^2)}` (``param`` = negative slope *a*, default 0.01),
-    ``selu``: 3/4. Any other name raises ``ValueError``.
+    ``linear``/``identity``: 1, ``sigmoid``: 1, ``tanh``: 5/3, ``relu``: √2,
+    ``leaky_relu``: √(2/(1 + a²)) (``param`` = negative slope a, default 0.01), ``selu``: 3/4.
+    Any other name raises ``ValueError``. Returns a float.
     """
     table = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0,
              "relu": np.sqrt(2.0), "selu": 0.75}
@@ -70,15 +69,15 @@ def gain(name, param=None):
 
 def variance_scaling(shape, scale=1.0, mode="fan_in", distribution="normal", *, rng=None,
                      dtype=np.float64):
-    r"""Draw ``W`` with :math:`\operatorname{Var}(W_{ij}) = \text{scale} / n`.
+    """Draw an array of ``shape`` (``(fan_in, fan_out, ...)``) with Var(Wᵢⱼ) = scale/n.
 
-    ``n`` is ``fan_in``, ``fan_out`` or their mean ``(fan_in + fan_out)/2`` (``mode``).
+    n is ``fan_in``, ``fan_out`` or their mean (fan_in + fan_out)/2 (``mode``).
     ``distribution``:
 
-    * ``"normal"``: :math:`\mathcal N(0, \text{scale}/n)`;
+    * ``"normal"``: N(0, scale/n);
     * ``"truncated_normal"``: a normal cut at ±2 std, its std divided by 0.87962566 first so
       that the truncated draw has the requested variance (Keras's correction);
-    * ``"uniform"``: :math:`\mathcal U(-a, a)` with :math:`a = \sqrt{3\,\text{scale}/n}`.
+    * ``"uniform"``: U(−a, a) with a = √(3·scale/n).
 
     Glorot is ``scale=1, mode="fan_avg"``; He is ``scale=2, mode="fan_in"``; LeCun is
     ``scale=1, mode="fan_in"``.
@@ -124,7 +123,7 @@ def constant(shape, *, value=0.0, rng=None, dtype=np.float64):
 
 
 def normal(shape, *, std=1.0, mean=0.0, rng=None, dtype=np.float64):
-    r""":math:`\mathcal N(\text{mean}, \text{std}^2)`, e.g. ``std=0.01`` for "small random"."""
+    """N(mean, std²) entries, e.g. ``std=0.01`` for "small random"."""
     std = number_in(std, "std", low=0.0)
     mean = number_in(mean, "mean")
     rng = need_rng(rng, "normal initialiser")
@@ -132,50 +131,49 @@ def normal(shape, *, std=1.0, mean=0.0, rng=None, dtype=np.float64):
 
 
 def uniform(shape, *, a=1.0, rng=None, dtype=np.float64):
-    r""":math:`\mathcal U(-a, a)` (variance :math:`a^2/3`)."""
+    """U(−a, a) entries (variance a²/3)."""
     a = number_in(a, "a", low=0.0)
     rng = need_rng(rng, "uniform initialiser")
     return rng.uniform(-a, a, size=_shape(shape)).astype(dtype, copy=False)
 
 
 def glorot_normal(shape, *, gain=1.0, rng=None, dtype=np.float64):
-    r"""Glorot & Bengio (2010): :math:`\mathcal N(0, \text{gain}^2 \cdot 2/(n_\text{in}+n_\text{out}))`
-    (PyTorch's ``xavier_normal_``)."""
+    """Glorot & Bengio (2010): N(0, gain²·2/(fan_in + fan_out)) (PyTorch's ``xavier_normal_``)."""
     return variance_scaling(shape, gain ** 2, "fan_avg", "normal", rng=rng, dtype=dtype)
 
 
 def glorot_uniform(shape, *, gain=1.0, rng=None, dtype=np.float64):
-    r"""Glorot & Bengio (2010): :math:`\mathcal U(-a, a)`, :math:`a = \text{gain}\sqrt{6/(n_\text{in}+n_\text{out})}`."""
+    """Glorot & Bengio (2010): U(−a, a), a = gain·√(6/(fan_in + fan_out))."""
     return variance_scaling(shape, gain ** 2, "fan_avg", "uniform", rng=rng, dtype=dtype)
 
 
 def he_normal(shape, *, rng=None, dtype=np.float64):
-    r"""He et al. (2015): :math:`\mathcal N(0, 2/n_\text{in})` (PyTorch's ``kaiming_normal_``
-    with its defaults; Keras truncates, we do not)."""
+    """He et al. (2015): N(0, 2/fan_in) (PyTorch's ``kaiming_normal_`` with its defaults;
+    Keras truncates, we do not)."""
     return variance_scaling(shape, 2.0, "fan_in", "normal", rng=rng, dtype=dtype)
 
 
 def he_uniform(shape, *, rng=None, dtype=np.float64):
-    r"""He et al. (2015): :math:`\mathcal U(-a, a)`, :math:`a = \sqrt{6/n_\text{in}}`."""
+    """He et al. (2015): U(−a, a), a = √(6/fan_in)."""
     return variance_scaling(shape, 2.0, "fan_in", "uniform", rng=rng, dtype=dtype)
 
 
 def lecun_normal(shape, *, rng=None, dtype=np.float64):
-    r"""LeCun et al. (1998): :math:`\mathcal N(0, 1/n_\text{in})` — what ``randn(n_in, n_out)/sqrt(n_in)``
-    draws (often mislabelled "Xavier")."""
+    """LeCun et al. (1998): N(0, 1/fan_in) — what ``randn(n_in, n_out)/sqrt(n_in)`` draws
+    (often mislabelled "Xavier")."""
     return variance_scaling(shape, 1.0, "fan_in", "normal", rng=rng, dtype=dtype)
 
 
 def lecun_uniform(shape, *, rng=None, dtype=np.float64):
-    r"""LeCun et al. (1998): :math:`\mathcal U(-a, a)`, :math:`a = \sqrt{3/n_\text{in}}`."""
+    """LeCun et al. (1998): U(−a, a), a = √(3/fan_in)."""
     return variance_scaling(shape, 1.0, "fan_in", "uniform", rng=rng, dtype=dtype)
 
 
 def orthogonal(shape, *, gain=1.0, rng=None, dtype=np.float64):
-    r"""Saxe et al. (2014): a (semi-)orthogonal matrix times ``gain``.
+    """Saxe et al. (2014): a (semi-)orthogonal matrix times ``gain``.
 
-    For ``(n_in, n_out)`` with ``n_in >= n_out`` the columns are orthonormal
-    (:math:`W^\top W = I`), otherwise the rows are (:math:`W W^\top = I`). Drawn as the Q of a
+    For ``(n_in, n_out)`` with n_in ≥ n_out the columns are orthonormal (WᵀW = I), otherwise
+    the rows are (WWᵀ = I). Drawn as the Q of a
     QR decomposition of a Gaussian matrix with the signs fixed by diag(R), so that it is uniform
     over the orthogonal group (as PyTorch's ``orthogonal_``).
     """
