@@ -106,3 +106,36 @@ def choice(value, name, valid):
     if value not in valid:
         raise ValueError(f"unknown {name} {value!r}; expected one of {sorted(valid)}")
     return value
+
+
+def shape_tuple(shape):
+    """``shape`` (an int, or any sequence of them: tuple, list, 1-D array) as a tuple of
+    positive ints; anything else raises ``TypeError``/``ValueError``."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if isinstance(shape, np.ndarray) and shape.ndim == 1:
+        shape = tuple(shape.tolist())
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__") or len(shape) == 0:
+        raise TypeError(f"shape must be an int or a non-empty sequence of positive ints,"
+                        f" got {describe(shape)}")
+    return tuple(positive_int(s, "every dimension of shape") for s in shape)
+
+
+def float_dtype(dtype):
+    """``np.dtype(dtype)`` if it is a floating dtype; otherwise raise ``TypeError``."""
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"dtype must be a floating dtype, got {dtype} (use np.float32 or np.float64)")
+    return dtype
+
+
+def describe_callable(init):
+    """A short, address-free name for a callable (an initialiser) or a name: e.g. ``"normal"``,
+    or ``"normal(std=0.01)"`` for ``functools.partial(normal, std=0.01)``."""
+    if isinstance(init, str):
+        return init
+    args = [f"{v!r}" for v in getattr(init, "args", ())]
+    args += [f"{k}={v!r}" for k, v in (getattr(init, "keywords", None) or {}).items()]
+    func = getattr(init, "func", init)
+    name = getattr(func, "__name__", type(func).__name__)
+    return f"{name}({', '.join(args)})" if hasattr(init, "func") else name

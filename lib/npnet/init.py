@@ -13,28 +13,15 @@ returns a fresh array. Random presets need ``rng`` (a ``np.random.Generator``); 
 import numpy as np
 
 from ._checks import choice, describe, need_rng, number_in, positive_int
+from ._checks import shape_tuple as _shape
 
-__all__ = [
-    "fans", "gain", "variance_scaling", "zeros", "constant", "normal", "uniform",
-    "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal",
-    "lecun_uniform", "orthogonal", "lsuv", "get",
-]
+__all__ = ["fans", "gain", "variance_scaling", "zeros", "constant", "normal", "uniform",
+           "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal",
+           "lecun_uniform", "orthogonal", "lsuv", "get"]
 
 #: std of a standard normal truncated to [-2, 2]; dividing by it restores the variance
 #: (the constant Keras uses).
 TRUNCATED_NORMAL_STD = 0.87962566103423978
-
-
-def _shape(shape):
-    """``shape`` as a tuple of positive ints: an int, or any sequence of them (tuple, list, array)."""
-    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
-        shape = (shape,)
-    if isinstance(shape, np.ndarray) and shape.ndim == 1:
-        shape = tuple(shape.tolist())
-    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__") or len(shape) == 0:
-        raise TypeError(f"shape must be an int or a non-empty sequence of positive ints,"
-                        f" got {describe(shape)}")
-    return tuple(positive_int(s, "every dimension of shape") for s in shape)
 
 
 def fans(shape):
@@ -196,18 +183,6 @@ _PRESETS = {f.__name__: f for f in (zeros, constant, normal, uniform, glorot_nor
                                     lecun_uniform, orthogonal)}
 _ALIASES = {"xavier_normal": "glorot_normal", "xavier_uniform": "glorot_uniform",
             "kaiming_normal": "he_normal", "kaiming_uniform": "he_uniform"}
-
-
-def describe_initialiser(init):
-    """A short, address-free name for an initialiser: its name, or e.g. ``"normal(std=0.01)"``
-    for ``functools.partial(normal, std=0.01)``."""
-    if isinstance(init, str):
-        return init
-    args = [f"{v!r}" for v in getattr(init, "args", ())]
-    args += [f"{k}={v!r}" for k, v in (getattr(init, "keywords", None) or {}).items()]
-    func = getattr(init, "func", init)
-    name = getattr(func, "__name__", type(func).__name__)
-    return f"{name}({', '.join(args)})" if hasattr(init, "func") else name
 
 
 def get(name):

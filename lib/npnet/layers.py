@@ -1,19 +1,18 @@
-"""Layers: each has ``forward(x, train=True)`` and ``backward(dout)``.
-
-``forward`` returns the output and keeps what ``backward`` needs. ``backward(dout)`` takes
-δ = ∂L/∂out (the output's shape and dtype), **overwrites** ``grads`` (it does not accumulate)
-and returns ∂L/∂x. A parametrised layer has ``params`` and ``grads``, two dicts with the same
-keys; optimisers update ``params`` in place. Shapes: ``x`` is ``(N, D)``, N row vectors.
+"""Layers: ``forward(x, train=True)`` returns the output and keeps what ``backward`` needs;
+``backward(dout)`` takes δ = ∂L/∂out (the output's shape and dtype), **overwrites** ``grads``
+and returns ∂L/∂x. ``params`` and ``grads`` are dicts with the same keys; optimisers update
+``params`` in place. ``x`` is ``(N, D)``: N row vectors. Chapter 1 derives the backward pass.
 
 How a layer is classified (the one place the library looks): ``layer.activation`` is the
 activation's name (``"tanh"``, ``"relu"``, ...) or ``None``; :func:`is_parametrised` says
-whether it has parameters. The derivations are in the toolkit chapter (``00_toolkit``).
+whether it has parameters.
 """
 
 import numpy as np
 
 from . import init as _init
-from ._checks import describe, float_array, need_rng, number_in, positive_int
+from ._checks import describe, describe_callable, float_array, float_dtype, need_rng, number_in
+from ._checks import positive_int
 
 
 def sigmoid(z):
@@ -34,12 +33,11 @@ def is_parametrised(layer):
 
 
 class Layer:
-    """Base class of every layer. ``forward``/``backward`` raise ``NotImplementedError`` here.
+    """Base class of every layer; ``forward``/``backward`` raise ``NotImplementedError`` here.
 
-    A subclass's ``forward`` calls :meth:`_remember` with its output; its ``backward`` calls
-    :meth:`_check_dout`, which raises if ``forward`` has not run yet or if ``dout`` does not
-    match the output (shape → ``ValueError``, dtype → ``TypeError``).
-    """
+    A subclass's ``forward`` passes its output to ``_remember``; its ``backward`` calls
+    ``_check_dout``, which raises if ``forward`` has not run yet or if ``dout`` does not match
+    that output (shape → ``ValueError``, dtype → ``TypeError``)."""
 
     activation = None  # the activation's name for an activation layer, else None
     _seen = None  # (shape, dtype) of the last forward's output
@@ -49,7 +47,8 @@ class Layer:
         self.grads = {}
 
     def __repr__(self):
-        return f"{type(self).__name__}()"
+        alpha = f"alpha={self.alpha}" if hasattr(self, "alpha") else ""
+        return f"{type(self).__name__}({alpha})"
 
     def forward(self, x, train=True):
         """Output for the input ``x``; subclasses define it."""
@@ -78,13 +77,6 @@ class Layer:
         return dout
 
 
-def _float_dtype(dtype):
-    dtype = np.dtype(dtype)
-    if not np.issubdtype(dtype, np.floating):
-        raise TypeError(f"dtype must be a floating dtype, got {dtype} (use np.float32 or np.float64)")
-    return dtype
-
-
 class Linear(Layer):
     """Affine layer y = x·W + b; ``W`` of shape ``(fan_in, fan_out)``, ``b`` of ``(fan_out,)``.
 
@@ -98,19 +90,18 @@ class Linear(Layer):
         super().__init__()
         self.fan_in = positive_int(fan_in, "fan_in")
         self.fan_out = positive_int(fan_out, "fan_out")
-        self.dtype = _float_dtype(dtype)
+        self.dtype = float_dtype(dtype)
         self.params["W"] = self._draw(init, (self.fan_in, self.fan_out), rng, "W")
         if bias:
             self.params["b"] = self._draw(bias_init, (self.fan_out,), rng, "b")
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self.init_name = _init.describe_initialiser(init)
+        self.init_name = describe_callable(init)
 
     def _draw(self, initialiser, shape, rng, name):
         try:
-            w = _init.get(initialiser)(shape, rng=rng, dtype=self.dtype)
+            w = np.asarray(_init.get(initialiser)(shape, rng=rng, dtype=self.dtype), self.dtype)
         except TypeError as err:
             raise TypeError(f"Linear({self.fan_in}, {self.fan_out}), initialising {name}: {err}") from err
-        w = np.asarray(w, dtype=self.dtype)
         if w.shape != shape:
             raise ValueError(f"initialiser for {name} returned shape {w.shape}, expected {shape}")
         return np.ascontiguousarray(w)
@@ -138,8 +129,8 @@ class Linear(Layer):
             ∂b = Σₙ δₙ     (fan_out,)  — the sum over the batch
             ∂x = δ·Wᵀ      (N, fan_in)
 
-        ``input_grad=False`` skips ∂x (a training step never needs the data's gradient, and
-        δ·Wᵀ is one of the three matrix products) and returns ``None``.
+        ``input_grad=False`` skips ∂x, one of the three matrix products, and returns ``None``
+        (a training step never needs the data's gradient). Derived in chapter 1.
         """
         self._check_dout(dout)
         np.matmul(self.x.T, dout, out=self.grads["W"])        # (fan_in, N)·(N, fan_out)
@@ -151,11 +142,8 @@ class Linear(Layer):
 # --- activations: derivative beside the forward ------------------------------------------
 
 class Activation(Layer):
-    """An element-wise f(z): the output and δ keep the input's shape and dtype.
-
-    The input must be a non-empty float ndarray (any float dtype); ``dout`` must have the
-    dtype of that input (``TypeError`` otherwise), as for the parametrised layers.
-    """
+    """An element-wise f(z). The input must be a non-empty float ndarray (any float dtype);
+    the output, δ and ∂x keep its shape and dtype (another dtype of δ raises ``TypeError``)."""
 
     def _enter(self, x):
         return float_array(x, f"{type(self).__name__} input")
@@ -232,10 +220,7 @@ class LeakyReLU(Activation):
 
     def __init__(self, alpha=0.01):
         super().__init__()
-        self.alpha = number_in(alpha, "LeakyReLU alpha", low=0.0)
-
-    def __repr__(self):
-        return f"LeakyReLU(alpha={self.alpha})"
+        self.alpha = number_in(alpha, f"{type(self).__name__} alpha", low=0.0)
 
     def forward(self, x, train=True):
         """out = x where x > 0, else α·x; same shape and dtype."""
@@ -255,10 +240,7 @@ class ELU(Activation):
 
     def __init__(self, alpha=1.0):
         super().__init__()
-        self.alpha = number_in(alpha, "ELU alpha", low=0.0)
-
-    def __repr__(self):
-        return f"ELU(alpha={self.alpha})"
+        self.alpha = number_in(alpha, f"{type(self).__name__} alpha", low=0.0)
 
     def forward(self, x, train=True):
         """out = x where x > 0, else α·(eˣ − 1); same shape and dtype."""
@@ -302,11 +284,11 @@ def _normalise_backward(dxhat, xhat, inv_std, axis):
 class _Norm(Layer):
     """Shared by BatchNorm and LayerNorm: γ (ones), β (zeros), the input check, ∂γ and ∂β."""
 
-    def __init__(self, num_features, eps, dtype):
+    def __init__(self, num_features, eps=1e-5, dtype=np.float64):
         super().__init__()
         self.num_features = positive_int(num_features, "num_features")
         self.eps = number_in(eps, "eps", low=0.0, low_open=True)
-        self.dtype = _float_dtype(dtype)
+        self.dtype = float_dtype(dtype)
         self.params = {"gamma": np.ones(self.num_features, self.dtype),
                        "beta": np.zeros(self.num_features, self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -397,9 +379,6 @@ class LayerNorm(_Norm):
     biased variance σ², then y = γ ⊙ x̂ + β. Same in train and eval mode; no running
     statistics; works for a batch of one.
     """
-
-    def __init__(self, num_features, eps=1e-5, dtype=np.float64):
-        super().__init__(num_features, eps, dtype)
 
     def __repr__(self):
         return f"LayerNorm({self.num_features}, eps={self.eps})"

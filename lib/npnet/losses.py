@@ -93,19 +93,10 @@ def _check_target(a, b, name):
     finite(b, name)
 
 
-def _argmax_accuracy(out, y):
-    """Share of rows whose largest logit is the label: mean(argmax(out) = y)."""
-    return float(np.mean(out.argmax(axis=1) == y))
-
-
-def _sign_accuracy(out, y):
-    """Share of entries where the logit's sign matches the target: mean([z > 0] = [y > ½])."""
-    return float(np.mean((out > 0) == (y > 0.5)))
-
-
-softmax_cross_entropy.accuracy = _argmax_accuracy
-binary_cross_entropy_with_logits.accuracy = _sign_accuracy
-mse.accuracy = None  # regression: no accuracy
+# accuracy(out, y) of each loss: mean(argmax z = y); mean([z > 0] = [y > ½]); none for mse
+softmax_cross_entropy.accuracy = lambda out, y: float(np.mean(out.argmax(axis=1) == y))
+binary_cross_entropy_with_logits.accuracy = lambda out, y: float(np.mean((out > 0) == (y > 0.5)))
+mse.accuracy = None
 
 #: loss name → function: each function's own name, plus two documented short aliases
 LOSSES = {f.__name__: f for f in (softmax_cross_entropy, mse, binary_cross_entropy_with_logits)}

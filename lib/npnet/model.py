@@ -65,16 +65,15 @@ class Sequential:
         ``input_grad=False`` (what a training step uses) stops at the first parametrised
         layer, which computes its parameter gradients but not δ·Wᵀ, and returns ``None``.
         """
-        first = 0
-        if not input_grad:
-            first = next((i for i, layer in enumerate(self.layers) if is_parametrised(layer)),
-                         len(self.layers))
-        for i in range(len(self.layers) - 1, first - 1, -1):
-            if i == first and not input_grad:
-                self.layers[i].backward(dout, input_grad=False)
-                return None
-            dout = self.layers[i].backward(dout)
-        return None if not input_grad else dout
+        first = -1 if input_grad else next(
+            (i for i, layer in enumerate(self.layers) if is_parametrised(layer)), len(self))
+        for layer in reversed(self.layers[first + 1:]):
+            dout = layer.backward(dout)
+        if first == -1:
+            return dout
+        if first < len(self):
+            self.layers[first].backward(dout, input_grad=False)
+        return None
 
     def __iter__(self):
         return iter(self.layers)

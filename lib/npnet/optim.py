@@ -89,27 +89,31 @@ class Adam(Optimizer):
         self.eps = number_in(eps, "eps", low=0.0, low_open=True)
         self.m = [np.zeros_like(layer.params[name]) for layer, name in self.slots]
         self.v = [np.zeros_like(layer.params[name]) for layer, name in self.slots]
+        self._tmp = [np.empty_like(m) for m in self.m]
         self.t = 0
 
-    def __repr__(self):
-        return (f"Adam(lr={self.lr:g}, betas=({self.beta1:g}, {self.beta2:g}), eps={self.eps:g},"
-                f" weight_decay={self.weight_decay:g})")
-
     def step(self):
-        """Apply one update to every parameter, in place."""
+        """Apply one update to every parameter, in place, without temporary arrays."""
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         step_size = self.lr / (1 - b1 ** self.t)
         bias2 = np.sqrt(1 - b2 ** self.t)
         for i, (layer, name) in enumerate(self.slots):
             g = self._gradient(i, layer, name)
-            m, v = self.m[i], self.v[i]
+            m, v, t, d = self.m[i], self.v[i], self._tmp[i], self._scratch[i]
+            np.multiply(g, 1 - b1, out=t)
             m *= b1
-            m += (1 - b1) * g
+            m += t                               # m ← β₁·m + (1 − β₁)·g
+            np.multiply(g, 1 - b2, out=t)
+            t *= g
             v *= b2
-            v += (1 - b2) * g * g
-            denom = np.sqrt(v) / bias2 + self.eps      # √v̂ + ε
-            layer.params[name] -= step_size * m / denom
+            v += t                               # v ← β₂·v + (1 − β₂)·g²  (g is used up now)
+            np.sqrt(v, out=d)
+            d /= bias2
+            d += self.eps                        # d = √v̂ + ε
+            np.multiply(m, step_size, out=t)
+            t /= d
+            layer.params[name] -= t              # w ← w − η·m̂/(√v̂ + ε)
 
 
 def clip_grad_norm(model, max_norm):
