@@ -72,20 +72,16 @@ def float_array(x, name, ndim=None, dtype=None):
     return x
 
 
-class DivergenceError(FloatingPointError):
-    """Training produced NaN or inf, or a loss blew up (usually: the learning rate is too large)."""
-
-
-def finite(x, name, diverged=False):
-    """Return ``x`` if it holds no NaN/inf. Otherwise raise ``ValueError`` (bad data), or
-    :class:`DivergenceError` when ``diverged`` (a network's output: the run has diverged)."""
+def finite(x, name, error=ValueError):
+    """Return ``x`` if it holds no NaN/inf; otherwise raise ``error``: ``ValueError`` for bad
+    data, or ``npnet.DivergenceError`` for a network's output (the run has diverged)."""
     ok = np.isfinite(x)
     if not ok.all():
         n_bad = int(np.size(x) - ok.sum())
-        if diverged:
-            raise DivergenceError(f"{name} contain {n_bad} non-finite value(s) (NaN/inf) out of"
-                                  f" {np.size(x)}: the run has diverged")
-        raise ValueError(f"{name} must be finite, got {n_bad} NaN/inf value(s)")
+        if error is ValueError:
+            raise ValueError(f"{name} must be finite, got {n_bad} NaN/inf value(s)")
+        raise error(f"{name} contain {n_bad} non-finite value(s) (NaN/inf) out of {np.size(x)}:"
+                    f" the run has diverged")
     return x
 
 

@@ -39,10 +39,9 @@ def rel_error(a, b):
 def check_layer(layer, x, rng, train=True, h=1e-6):
     """Relative errors of ``layer``'s analytic gradients against centred differences.
 
-    Uses the scalar f = Σ out ⊙ G for a fixed random G (drawn from ``rng``, the output's
-    shape), so ∂f/∂out = G. A layer with its own ``rng`` (``Dropout``) has that generator's
-    state restored before every forward, so its mask is fixed. The layer is left as it was
-    found (running statistics, generator state, what forward kept). Returns
+    Uses f = Σ out ⊙ G for a fixed random G (from ``rng``), so ∂f/∂out = G. A layer's own
+    ``rng`` (``Dropout``) is reset before every forward, so its mask is fixed. The layer is
+    left as it was found (running statistics, generator state, what forward kept). Returns
     ``{"x": err, <param name>: err, ...}`` (see :func:`rel_error`).
     """
     rng = need_rng(rng, "check_layer")

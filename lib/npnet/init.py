@@ -1,13 +1,11 @@
 """Weight initialisers, all built on one core, :func:`variance_scaling`.
 
-Layout: a weight matrix has shape ``(fan_in, fan_out)`` and a layer computes y = x·W + b
-(PyTorch stores ``(fan_out, fan_in)``; :func:`fans` reads *our* layout).
-Notation: N(μ, σ²) is a normal of variance σ²; U(−a, a) is uniform, of variance a²/3.
-Chapter 4 (``04_variance``) derives why Var(W) = scale/fan_in keeps activations' variance.
-
-Every preset has the signature ``preset(shape, *, rng=None, dtype=np.float64, **hyper)`` and
-returns a fresh array. Random presets need ``rng`` (a ``np.random.Generator``); ``zeros`` and
-``constant`` do not. Presets draw plain (untruncated) normals, as PyTorch's ``nn.init`` does.
+Layout: a weight has shape ``(fan_in, fan_out)``, y = x·W + b (PyTorch stores ``(fan_out,
+fan_in)``; :func:`fans` reads *our* layout). N(μ, σ²) is a normal of variance σ², U(−a, a) a
+uniform of variance a²/3. Chapter 4 derives why Var(W) = scale/fan_in keeps the variance.
+Every preset is ``preset(shape, *, rng=None, dtype=np.float64, **hyper)`` and returns a new
+array; random presets need ``rng``, ``zeros`` and ``constant`` do not. Presets draw plain
+(untruncated) normals, as PyTorch's ``nn.init`` does.
 """
 
 import numpy as np
@@ -160,9 +158,8 @@ def orthogonal(shape, *, gain=1.0, rng=None, dtype=np.float64):
     """Saxe et al. (2014): a (semi-)orthogonal matrix times ``gain``.
 
     For ``(n_in, n_out)`` with n_in ≥ n_out the columns are orthonormal (WᵀW = I), otherwise
-    the rows are (WWᵀ = I). Drawn as the Q of a
-    QR decomposition of a Gaussian matrix with the signs fixed by diag(R), so that it is uniform
-    over the orthogonal group (as PyTorch's ``orthogonal_``).
+    the rows are (WWᵀ = I). Drawn as the Q of a QR decomposition of a Gaussian matrix with the
+    signs fixed by diag(R), uniform over the orthogonal group (as PyTorch's ``orthogonal_``).
     """
     shape = _shape(shape)
     if len(shape) < 2:
@@ -186,10 +183,8 @@ _ALIASES = {"xavier_normal": "glorot_normal", "xavier_uniform": "glorot_uniform"
 
 
 def get(name):
-    """The initialiser called ``name`` (a preset or alias), or ``name`` itself if callable.
-
-    Unknown names raise ``ValueError`` listing the valid ones.
-    """
+    """The initialiser called ``name`` (a preset or alias), or ``name`` itself if callable;
+    unknown names raise ``ValueError`` listing the valid ones."""
     if callable(name):
         return name
     if not isinstance(name, str):

@@ -18,10 +18,9 @@ from ._checks import positive_int
 def sigmoid(z):
     """The logistic function σ(z) = 1/(1 + e⁻ᶻ), stable for every z; same shape and dtype.
 
-    With e = e^(−|z|) ∈ (0, 1]: σ(z) = 1/(1 + e) for z ≥ 0 and σ(z) = e/(1 + e) for z < 0.
-    Nothing overflows and σ(−100) ≈ 3.7e-44 keeps full relative precision (the form
-    ½·(1 + tanh(z/2)) returns exactly 0 there). Used by :class:`Sigmoid` and by
-    :func:`npnet.binary_cross_entropy_with_logits`.
+    With e = e^(−|z|) ∈ (0, 1]: σ(z) = 1/(1 + e) for z ≥ 0, e/(1 + e) for z < 0. Nothing
+    overflows and σ(−100) ≈ 3.7e-44 keeps full relative precision (½·(1 + tanh(z/2)) gives 0
+    there). Used by :class:`Sigmoid` and :func:`npnet.binary_cross_entropy_with_logits`.
     """
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
@@ -151,7 +150,6 @@ class Activation(Layer):
 
 class Identity(Activation):
     """f(z) = z, f′(z) = 1."""
-
     activation = "identity"
 
     def forward(self, x, train=True):
@@ -165,7 +163,6 @@ class Identity(Activation):
 
 class Sigmoid(Activation):
     """σ(z) = 1/(1 + e⁻ᶻ), σ′(z) = σ(z)·(1 − σ(z)); see :func:`sigmoid`."""
-
     activation = "sigmoid"
 
     def forward(self, x, train=True):
@@ -181,7 +178,6 @@ class Sigmoid(Activation):
 
 class Tanh(Activation):
     """tanh(z), tanh′(z) = 1 − tanh²(z)."""
-
     activation = "tanh"
 
     def forward(self, x, train=True):
@@ -197,7 +193,6 @@ class Tanh(Activation):
 
 class ReLU(Activation):
     """max(z, 0), derivative [z > 0] (0 at z = 0, as PyTorch)."""
-
     activation = "relu"
 
     def forward(self, x, train=True):
@@ -215,7 +210,6 @@ class ReLU(Activation):
 
 class LeakyReLU(Activation):
     """z for z > 0, else α·z; derivative 1 or α."""
-
     activation = "leaky_relu"
 
     def __init__(self, alpha=0.01):
@@ -235,7 +229,6 @@ class LeakyReLU(Activation):
 
 class ELU(Activation):
     """z for z > 0, else α·(eᶻ − 1); derivative 1 or α·eᶻ."""
-
     activation = "elu"
 
     def __init__(self, alpha=1.0):
@@ -262,9 +255,8 @@ ACTIVATIONS["linear"] = Identity
 # --- normalisation and regularisation ----------------------------------------------------
 
 def _normalise(x, axis, eps):
-    """x̂ = (x − mean)/√(var + eps) along ``axis`` (biased variance).
-
-    Returns x̂, 1/√(var + eps), mean and var (the last three keep ``axis`` as length 1)."""
+    """x̂ = (x − mean)/√(var + eps) along ``axis`` (biased variance); returns x̂, 1/√(var + eps),
+    mean and var (the last three keep ``axis`` as a dimension of length 1)."""
     mean = x.mean(axis=axis, keepdims=True)
     var = x.var(axis=axis, keepdims=True)
     inv_std = 1.0 / np.sqrt(var + eps)
@@ -316,13 +308,11 @@ class _Norm(Layer):
 class BatchNorm(_Norm):
     """Batch normalisation (Ioffe & Szegedy, 2015) over the batch axis, PyTorch's conventions.
 
-    Train: x̂ = (x − μ_B)/√(σ²_B + eps) with the batch mean μ_B and the **biased** batch
-    variance σ²_B, then y = γ ⊙ x̂ + β; the running estimates follow
-    ``running = (1 − momentum)·running + momentum·batch`` with the **unbiased** variance
-    (start: mean 0, variance 1). Eval (``train=False``): the running estimates replace the
-    batch's. A batch of one example in train mode raises ``ValueError`` (no variance).
-    ``training`` is the mode of the last ``forward`` (a bool; PyTorch's ``.train()`` is a
-    method, so the name differs from it on purpose).
+    Train: x̂ = (x − μ_B)/√(σ²_B + eps) with the batch mean and the **biased** batch variance,
+    y = γ ⊙ x̂ + β; running = (1 − momentum)·running + momentum·batch, with the **unbiased**
+    variance (start: mean 0, variance 1). Eval (``train=False``): the running estimates replace
+    the batch's. A batch of one in train mode raises ``ValueError`` (no variance). The bool
+    ``training`` is the mode of the last ``forward`` (PyTorch's ``.train()`` is a method).
     """
 
     def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype=np.float64):
@@ -375,9 +365,8 @@ class BatchNorm(_Norm):
 class LayerNorm(_Norm):
     """Layer normalisation (Ba et al., 2016) as ``torch.nn.LayerNorm(num_features)``.
 
-    Per example, over its D features: x̂ = (x − μ)/√(σ² + eps) with the example's mean μ and
-    biased variance σ², then y = γ ⊙ x̂ + β. Same in train and eval mode; no running
-    statistics; works for a batch of one.
+    Per example, over its D features: x̂ = (x − μ)/√(σ² + eps) with the example's mean and
+    biased variance, y = γ ⊙ x̂ + β. Same in train and eval mode; works for a batch of one.
     """
 
     def __repr__(self):
@@ -404,9 +393,8 @@ class LayerNorm(_Norm):
 class Dropout(Layer):
     """Inverted dropout (Srivastava et al., 2014), PyTorch's convention.
 
-    Train: each entry is zeroed with probability ``p`` and survivors are scaled by 1/(1 − p),
-    so E[out] = x; eval (``train=False``) and ``p = 0``: identity. ``0 <= p < 1`` (``p = 1``
-    would drop everything and raises — our choice; PyTorch allows it).
+    Train: each entry is zeroed with probability ``p``, survivors are scaled by 1/(1 − p), so
+    E[out] = x; eval and ``p = 0``: identity. ``p = 1`` raises (our choice; PyTorch allows it).
     """
 
     def __init__(self, p, rng=None):

@@ -1,24 +1,21 @@
 """Losses: each returns ``(loss, dinput)``, ``loss`` a Python float.
 
-Averaging follows PyTorch: cross-entropy is averaged over the batch (``F.cross_entropy``);
-``mse`` and binary cross-entropy over all elements (``F.mse_loss``,
-``F.binary_cross_entropy_with_logits``). ``mse`` has no ½, so its gradient is 2(ŷ − y)/S.
-Shapes must match exactly (no broadcasting); NaN/inf targets raise ``ValueError``.
-
-Non-finite logits or predictions raise :class:`DivergenceError`: this is how a diverging
-training run is reported by name instead of printing ``nan``.
-
+Averaged as PyTorch's ``F.cross_entropy`` (over the batch), ``F.mse_loss`` (no ½) and
+``F.binary_cross_entropy_with_logits`` (over all elements). Shapes must match exactly (no
+broadcasting); NaN/inf targets raise ``ValueError``; non-finite logits or predictions raise
+:class:`DivergenceError`, so a diverging run is reported by name instead of printing ``nan``.
 Each loss carries an ``accuracy(out, y)`` attribute (``None`` for a regression loss), which
 :func:`npnet.train.fit` uses: what accuracy means comes from the loss itself.
 """
 
 import numpy as np
 
-from ._checks import DivergenceError, describe, finite, float_array, labels
+from ._checks import describe, finite, float_array, labels
 from .layers import sigmoid
 
-__all__ = ["DivergenceError", "softmax_cross_entropy", "mse", "binary_cross_entropy_with_logits",
-           "LOSSES", "get"]
+
+class DivergenceError(FloatingPointError):
+    """Training produced NaN or inf, or a loss blew up (usually: the learning rate is too large)."""
 
 
 def softmax_cross_entropy(logits, y):
@@ -34,7 +31,7 @@ def softmax_cross_entropy(logits, y):
     float_array(logits, "logits", ndim=2)
     n, c = logits.shape
     labels(y, c, n)
-    finite(logits, "logits", diverged=True)
+    finite(logits, "logits", error=DivergenceError)
     rows = np.arange(n)
     p = logits - logits.max(axis=1, keepdims=True)  # z − max z: exp cannot overflow
     picked = p[rows, y]
@@ -56,7 +53,7 @@ def mse(pred, target):
     """
     float_array(pred, "pred")
     _check_target(pred, target, "target")
-    finite(pred, "predictions", diverged=True)
+    finite(pred, "predictions", error=DivergenceError)
     diff = pred - target.astype(pred.dtype, copy=False)
     return float(np.mean(diff * diff)), diff * (2.0 / diff.size)
 
@@ -74,7 +71,7 @@ def binary_cross_entropy_with_logits(logits, y):
     _check_target(logits, y, "y")
     if np.any((y < 0) | (y > 1)):
         raise ValueError(f"y must hold targets in [0, 1], got values from {y.min()} to {y.max()}")
-    finite(logits, "logits", diverged=True)
+    finite(logits, "logits", error=DivergenceError)
     y = y.astype(logits.dtype, copy=False)
     loss = np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
     grad = (1 - y) * sigmoid(logits) - y * sigmoid(-logits)
@@ -106,7 +103,7 @@ LOSSES["bce_with_logits"] = binary_cross_entropy_with_logits  # alias
 
 def get(loss):
     """The loss function ``loss`` (returned as is if callable) or the one named ``loss`` in
-    :data:`LOSSES`; unknown names raise ``ValueError`` listing the valid ones."""
+    ``LOSSES``; unknown names raise ``ValueError`` listing the valid ones."""
     if callable(loss):
         return loss
     if loss not in LOSSES:

@@ -38,19 +38,13 @@ class Sequential:
     """
 
     def __init__(self, *layers):
-        flat = []
         for i, layer in enumerate(layers):
-            if isinstance(layer, type):
-                raise TypeError(f"Sequential expects layer instances; argument {i} is the class"
-                                f" {layer.__name__}: write {layer.__name__}(...) to make one")
-            if isinstance(layer, Sequential):
-                flat.extend(layer.layers)
-            elif hasattr(layer, "forward") and hasattr(layer, "backward"):
-                flat.append(layer)
-            else:
-                raise TypeError(f"Sequential expects layers with forward/backward; argument {i}"
-                                f" is {describe(layer)}")
-        self.layers = flat
+            if isinstance(layer, type) or not all(hasattr(layer, f) for f in ("forward", "backward")):
+                got = (f"the class {layer.__name__}: write {layer.__name__}(...) to make one"
+                       if isinstance(layer, type) else describe(layer))
+                raise TypeError(f"Sequential expects instances of layers with forward/backward;"
+                                f" argument {i} is {got}")
+        self.layers = layers_of(list(layers))
 
     def forward(self, x, train=True):
         """Output of the last layer for ``x`` of shape ``(N, D_in)``: x ↦ fₖ(… f₂(f₁(x)))."""
@@ -95,15 +89,13 @@ class Sequential:
 
 def mlp(sizes, activation="relu", init="he_normal", batch_norm=False, dropout=0.0,
         input_dropout=0.0, rng=None, dtype=np.float64):
-    """A multi-layer perceptron ``sizes = [D_in, h1, ..., D_out]``.
+    """A multi-layer perceptron ``sizes = [D_in, h1, ..., D_out]``, as a ``Sequential``.
 
-    ``Dropout(input_dropout)`` comes first when ``input_dropout > 0``; each hidden block is
-    ``Linear → BatchNorm (if batch_norm) → activation → Dropout (if dropout > 0)``; the output
-    layer is a plain ``Linear`` (no activation: losses take logits). Every ``Linear`` keeps
-    its bias and uses ``init``; ``activation`` is a name from ``npnet.layers.ACTIVATIONS``
-    (``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"``, ``"elu"``, ``"identity"``).
-    A random ``init`` or a dropout > 0 needs ``rng``.
-    """
+    ``Dropout(input_dropout)`` first when ``input_dropout > 0``; each hidden block is ``Linear →
+    BatchNorm (if batch_norm) → activation → Dropout (if dropout > 0)``; the output layer is a
+    plain ``Linear`` (losses take logits). Every ``Linear`` keeps its bias and uses ``init``;
+    ``activation`` is a name in ``npnet.layers.ACTIVATIONS`` (``"relu"``, ``"tanh"``, ...).
+    A random ``init`` or a dropout > 0 needs ``rng``."""
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
         raise ValueError(f"sizes must be a list [D_in, ..., D_out] of >= 2 positive ints,"
                          f" got {describe(sizes)}")
@@ -127,9 +119,8 @@ def mlp(sizes, activation="relu", init="he_normal", batch_norm=False, dropout=0.
 @contextmanager
 def preserved_state(model):
     """Run a block, then put every layer of ``model`` back as it was: its attributes (what
-    forward kept for backward, ``training``), batch-norm running statistics and the state of
-    a layer's own generator (dropout masks). Parameters are not copied: the block must not
-    change them. Used by ``stats.activation_stats`` and ``gradcheck.check_layer``."""
+    forward kept, ``training``), running statistics and its own generator's state (dropout).
+    Parameters are not copied: the block must not change them."""
     saved = []
     for layer in layers_of(model):
         buffers = {k: v.copy() for k, v in vars(layer).items()

@@ -1,17 +1,14 @@
 """Optimisers that update every layer's ``params`` in place from its ``grads``.
 
 Weight decay (L2 added to the gradient, g ← g + λ·w) applies **only to parameters named
-"W"** — biases and batch-norm's γ/β are left alone. That is our choice; in PyTorch it equals
-a parameter group with ``weight_decay=0`` for biases and normalisation parameters.
-The model may be a ``Sequential`` (nested ones included), a list of layers or one layer.
+"W"**, not to biases or batch-norm's γ/β: our choice, equal to PyTorch with a parameter group
+of ``weight_decay=0`` for them. The model is a ``Sequential``, a list of layers or one layer.
 """
 
 import numpy as np
 
 from ._checks import number_in
 from .model import parametrised_layers
-
-__all__ = ["Optimizer", "SGD", "Adam", "clip_grad_norm"]
 
 
 class Optimizer:
@@ -51,8 +48,7 @@ class SGD(Optimizer):
 
         v ← μ·v + g,    w ← w − η·v          (μ = 0: plain SGD, w ← w − η·g)
 
-    The textbook form v ← μ·v − η·g, w ← w + v gives the same steps only while η is constant.
-    """
+    (the textbook v ← μ·v − η·g, w ← w + v gives the same steps only while η is constant)."""
 
     def __init__(self, model, lr, momentum=0.0, weight_decay=0.0):
         super().__init__(model, lr, weight_decay)
