@@ -20,9 +20,18 @@ PUBLIC_MODULES = sorted(p.stem for p in (ROOT / "lib" / "npnet").glob("*.py")
                         if not p.stem.startswith("_"))
 
 
+WEIGHTS = {}
+
+
 @pytest.fixture(scope="module", autouse=True)
-def _built():
+def _built(request):
     need_build()
+    yield
+    if WEIGHTS:   # shown in `make test`'s output, not only on failure
+        lines = "".join(f"  {doc}: {w / 1e6:.2f} MB\n" for doc, w in WEIGHTS.items())
+        with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+            request.config.pluginmanager.get_plugin("terminalreporter").write(
+                f"\nchapter page weights (HTML + images):\n{lines}")
 
 
 def page(doc):
@@ -43,10 +52,9 @@ def page_weight(doc):
 
 
 @pytest.mark.parametrize("doc", chapter_documents())
-def test_chapter_page_weight(doc, record_property):
+def test_chapter_page_weight(doc):
     weight = page_weight(doc)
-    record_property("bytes", weight)
-    print(f"{doc}: {weight / 1e6:.2f} MB")
+    WEIGHTS[doc] = weight
     assert weight <= MAX_PAGE_BYTES, (f"{doc}.html weighs {weight / 1e6:.2f} MB with its images;"
                                       f" the budget is {MAX_PAGE_BYTES / 1e6} MB (fewer or"
                                       " smaller Explore frames, smaller figures)")
