@@ -5,7 +5,7 @@ in float32 with ``SGD(lr=0.01, momentum=0.9)`` and softmax cross-entropy, at bat
 batch 32. For npnet that is ``npnet.train.train_step``: forward, loss, backward without the
 data's gradient (``input_grad=False``), optimiser update.
 
-References, all in ONE process with BLAS pinned to 2 threads:
+References, all in ONE process with BLAS pinned to 2 threads (``--threads`` to change):
 
 * **true floor** — per layer the forward product X @ W and the weight gradient X.T @ dY, and
   the input gradient dY @ W.T for every layer but the first: the matrix products a training
@@ -31,9 +31,14 @@ Run: ``python benchmarks/train_step.py [--repeats 9] [--steps 100]`` (about a mi
 """
 
 import os
+import sys
 
+# BLAS threads (default 2, the target's setting), set before NumPy loads its BLAS. On a busy
+# 2-core machine two BLAS threads stall whenever the other core is taken; --threads 1 then
+# gives steadier ratios.
+THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "2"  # before NumPy loads its BLAS
+    os.environ[_var] = str(THREADS)
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
@@ -200,14 +205,15 @@ def main():
                         help="interleaved timed repeats; medians are reported (>= 5)")
     parser.add_argument("--steps", type=int, default=100, help="training steps per timed run")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2, help="BLAS (and torch) threads")
     args = parser.parse_args()
     if args.repeats < 5 or args.steps < 1:
         parser.error("need --repeats >= 5 (for a meaningful median) and --steps >= 1")
 
     load_before = os.getloadavg()[0]
-    with threadpool_limits(2):
+    with threadpool_limits(THREADS):
         if torch is not None:
-            torch.set_num_threads(2)
+            torch.set_num_threads(THREADS)
         blas = sorted({(i["internal_api"], i["num_threads"]) for i in threadpool_info()
                        if i["user_api"] == "blas"})
         results = {batch: measure(batch, args) for batch in (128, 32)}
