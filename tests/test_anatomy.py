@@ -28,6 +28,9 @@ HIDDEN = {"hide-input", "hide-cell", "remove-input"}
 # Notebooks exempt from the reading-path budget, the figure-first rule and the glossary links:
 # the toolkit (a tour of the lib, DESIGN.md §3) and the checklist (issue 11).
 BUDGET_EXEMPT = {"00_toolkit", "12_checklist"}
+# Parts a notebook may leave out: the checklist (issue 11) has no question, theory or exercises
+# of its own (DESIGN.md §3 parts 1, 2 and 6); every other part and rule still applies.
+EXEMPT_PARTS = {"12_checklist": {"question", "theory", "exercises"}}
 MAX_WORDS = 2500
 
 
@@ -80,8 +83,9 @@ def rule_problems(nb, url):
     return problems
 
 
-def anatomy_problems(nb):
-    """The parts of a chapter (DESIGN.md §3), in order, and what each must hold."""
+def anatomy_problems(nb, exempt=frozenset()):
+    """The parts of a chapter (DESIGN.md §3), in order, and what each must hold; parts named
+    in ``exempt`` may be absent (if present, they are checked like any other)."""
     problems = []
     headings = [((i, m.start()), m.group(1).strip().lower())
                 for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
@@ -91,7 +95,7 @@ def anatomy_problems(nb):
         hits = [i for i, h in headings if h.startswith(part)]
         if hits:
             first[part] = hits[0]
-        else:
+        elif part not in exempt:
             problems.append(f"missing the '## {part.capitalize()}' section")
     found = [p for p in PARTS if p in first]
     if [first[p] for p in found] != sorted(first[p] for p in found):
@@ -142,7 +146,8 @@ def test_notebook_rules(path):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_anatomy(path):
-    assert anatomy_problems(nbformat.read(path, as_version=4)) == []
+    exempt = EXEMPT_PARTS.get(path.stem, set())
+    assert anatomy_problems(nbformat.read(path, as_version=4), exempt) == []
 
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem not in BUDGET_EXEMPT],
@@ -195,3 +200,9 @@ def test_checks_catch_a_broken_notebook():
     for expected in ["words on the reading path", "no figure", "glossary term 'dead unit'"]:
         assert expected in problems, expected
     assert "'saturation'" not in problems  # "saturated" is not a use of "saturation"
+    # the checklist may leave out Question, Theory and Exercises, and nothing else
+    problems = " | ".join(anatomy_problems(nb, EXEMPT_PARTS["12_checklist"]))
+    for absent in ["'## Question'", "'## Theory'", "'## Exercises'"]:
+        assert absent not in problems, absent
+    for expected in ["missing the '## Experiment'", "missing the '## Summary'", "asserted claims"]:
+        assert expected in problems, expected
