@@ -1,0 +1,48 @@
+r"""Checkers for chapter 7 (activation functions).
+
+Exercise 1 asks for the near-linear prediction of how much the back-propagated gradient
+shrinks through a stack of sigmoid layers: each layer multiplies it by σ_w·σ′(0) = σ_w/4,
+so from layer DEPTH down to layer 1 (DEPTH − 1 multiplications) the ratio
+|∂L/∂z_1| / |∂L/∂z_DEPTH| is (σ_w/4)^(DEPTH − 1). The checker names the usual wrong turns.
+"""
+
+from . import compare, report
+
+#: exercise 1's network: width, weights N(0, SIGMA_W²/width), depth (sigmoid layers)
+WIDTH, SIGMA_W, DEPTH = 200, 0.8, 6
+
+#: the sigmoid's largest slope, σ′(0) = σ(0)·(1 − σ(0))
+SLOPE = 0.25
+
+
+def check_gradient_ratio(prediction):
+    """Exercise 1: the predicted |∂L/∂z_1| / |∂L/∂z_DEPTH|, (SIGMA_W·SLOPE)^(DEPTH − 1)."""
+    factor = SIGMA_W * SLOPE
+    want = factor ** (DEPTH - 1)
+    success = (f"each layer multiplies the gradient by σ_w·σ′(0) = {SIGMA_W:g}·¼ = {factor:g},"
+               f" and there are {DEPTH - 1} layers between z_{DEPTH} and z_1, so the ratio is"
+               f" {factor:g}^{DEPTH - 1} ≈ {want:.3g}. Now run the measurement below.")
+    if prediction is None:
+        return report(False, success, "set `prediction` to a number (your estimate of"
+                      f" |∂L/∂z_1| / |∂L/∂z_{DEPTH}|), then run the cell again.")
+    ok, hint = compare(prediction, want, rtol=1e-6, rounded_rtol=0.01)
+    if ok:
+        return report(True, success, "")
+    wrong = {SLOPE ** (DEPTH - 1): "that is (¼)^5, the sigmoid's slope alone: the weights"
+                                   f" multiply the gradient by σ_w = {SIGMA_W:g} per layer too"
+                                   " (a sum of n terms, each with variance σ_w²/n).",
+             SIGMA_W ** (DEPTH - 1): "that is σ_w^5: the gradient also passes the sigmoid's"
+                                     " slope, at most ¼, once per layer.",
+             factor ** DEPTH: f"off by one: from z_{DEPTH} down to z_1 the gradient crosses"
+                              f" {DEPTH - 1} layers, not {DEPTH}.",
+             factor ** (DEPTH - 2): f"off by one: from z_{DEPTH} down to z_1 the gradient"
+                                    f" crosses {DEPTH - 1} layers.",
+             factor ** (2 * (DEPTH - 1)): "that is the ratio of squared norms; the question"
+                                          " asks for the ratio of norms.",
+             (SIGMA_W * 0.5) ** (DEPTH - 1): "σ′(0) = σ(0)·(1 − σ(0)) = ½·½ = ¼, not ½."}
+    for value, why in wrong.items():
+        if compare(prediction, value, rtol=1e-6, rounded_rtol=0.01)[0]:
+            return report(False, success, why)
+    return report(False, success, hint + " Near z = 0 a sigmoid layer is linear with slope"
+                  " σ′(0) = ¼, and a layer with n inputs and weights of variance σ_w²/n"
+                  " multiplies the gradient's norm by σ_w.")
