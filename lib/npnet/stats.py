@@ -82,30 +82,29 @@ def activation_stats(model, x, *, train, bins=50):
     return rows
 
 
+def _weighted(model):
+    """``(index, layer)`` for every layer of ``model`` with a weight ``W``."""
+    return [(i, layer) for i, layer in enumerate(layers_of(model))
+            if "W" in getattr(layer, "params", {})]
+
+
 def grad_norms(model):
     """``{layer index: ‖∂L/∂W‖₂}`` (Frobenius) for every layer with a weight ``W``; call after
     ``backward``."""
-    return {i: float(np.linalg.norm(layer.grads["W"]))
-            for i, layer in enumerate(layers_of(model)) if "W" in getattr(layer, "params", {})}
+    return {i: float(np.linalg.norm(layer.grads["W"])) for i, layer in _weighted(model)}
 
 
 def weights(model):
     """Copies of every ``W``: ``{layer index: W}`` (to compare before/after a step)."""
-    return {i: layer.params["W"].copy()
-            for i, layer in enumerate(layers_of(model)) if "W" in getattr(layer, "params", {})}
+    return {i: layer.params["W"].copy() for i, layer in _weighted(model)}
 
 
 def update_ratios(before, model):
     """Update-to-data ratio std(W_after − W_before)/std(W_before) per layer: ``{index: ratio}``;
     ``before`` from :func:`weights` (inf where std(W_before) = 0)."""
     layers = layers_of(model)
-    ratios = {}
-    for i, w0 in before.items():
-        delta = layers[i].params["W"] - w0
-        s = w0.std()
-        ratios[i] = float(delta.std() / s) if s > 0 else float("inf")
-    return ratios
-
+    return {i: float((layers[i].params["W"] - w0).std() / w0.std()) if w0.std() > 0
+            else float("inf") for i, w0 in before.items()}
 
 
 # --- chapter 05: what a practitioner watches during the first steps ---
@@ -120,18 +119,13 @@ def health_step(model, x, y, *, loss, optimizer):
     ``"update_ratio"`` (``{index: std(ΔW)/std(W)}`` of this step). A list of these records,
     one per step, is what :func:`npnet.plots.training_health` draws (chapter 5).
     """
-    out, saturated, dead = x, {}, {}
-    for i, layer in enumerate(model):
-        out = layer.forward(out, train=True)
-        kind = getattr(layer, "activation", None)
-        if kind in ("tanh", "sigmoid"):
-            saturated[i] = saturated_fraction(out, kind)
-        elif kind == "relu":
-            dead[i] = dead_fraction(out)
-    value, dout = loss(out, y)
+    traced = [(i, getattr(layer, "activation", None), h)
+              for i, layer, h in trace(model, x, train=True)]
+    saturated = {i: saturated_fraction(h, k) for i, k, h in traced if k in ("tanh", "sigmoid")}
+    dead = {i: dead_fraction(h) for i, k, h in traced if k == "relu"}
+    value, dout = loss(traced[-1][2], y)
     model.backward(dout)
-    norms = grad_norms(model)
-    before = weights(model)
+    norms, before = grad_norms(model), weights(model)
     optimizer.step()
     return {"loss": float(value), "saturated": saturated, "dead": dead, "grad_norm": norms,
             "update_ratio": update_ratios(before, model)}
