@@ -44,15 +44,16 @@ def number_in(value, name, low=None, high=None, low_open=False, high_open=False)
     if high is not None:
         bad |= value >= high if high_open else value > high
     if bad:
-        lo = "-inf" if low is None else f"{low}"
-        hi = "inf" if high is None else f"{high}"
-        interval = f"{'(' if low_open or low is None else '['}{lo}, {hi}{')' if high_open or high is None else ']'}"
-        raise ValueError(f"{name} must be in {interval}, got {value}")
+        left = "(" if low_open or low is None else "["
+        right = ")" if high_open or high is None else "]"
+        raise ValueError(f"{name} must be in {left}{'-inf' if low is None else low},"
+                         f" {'inf' if high is None else high}{right}, got {value}")
     return value
 
 
-def float_array(x, name, ndim=None, dtype=None):
-    """Check that ``x`` is a floating ndarray (of ``dtype`` if given) with ``ndim`` dimensions.
+def float_array(x, name, ndim=None, dtype=None, width=None, who=None):
+    """Check that ``x`` is a floating ndarray (of ``dtype`` if given) with ``ndim`` dimensions
+    (and ``width`` columns: the input of the layer ``who``, e.g. ``"Linear(3, 2)"``).
 
     Integer, boolean and object arrays raise ``TypeError``; so does a float array of another
     dtype than the layer's (as in PyTorch, nothing is cast silently)."""
@@ -69,6 +70,8 @@ def float_array(x, name, ndim=None, dtype=None):
         raise ValueError(f"{name} must be {ndim}-D, got shape {x.shape}")
     if x.size == 0:
         raise ValueError(f"{name} is empty (shape {x.shape}); expected at least one example")
+    if width is not None and x.shape[1] != width:
+        raise ValueError(f"{who} expected input of shape (N, {width}), got {x.shape}")
     return x
 
 

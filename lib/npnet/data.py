@@ -30,20 +30,20 @@ def digits(test_size=0.2, rng=None):
     return Split(*parts)
 
 
-def _labels_half(n):
+def _two_classes(n, noise, rng, who):
+    """Labels ``[0]*(n/2) + [1]*(n/2)`` (``n`` even), the checked ``noise`` and ``rng``."""
     n = positive_int(n, "n")
     if n % 2:
         raise ValueError(f"n must be even so the two classes are exactly balanced, got {n}")
-    return np.repeat(np.array([0, 1]), n // 2)
+    y = np.repeat(np.array([0, 1]), n // 2)
+    return y, number_in(noise, "noise", low=0.0), need_rng(rng, who)
 
 
 def moons(n, noise=0.1, rng=None):
     """Two interleaving half circles, ``n/2`` points each; Gaussian noise of std ``noise``.
 
     Returns ``X`` ``(n, 2)`` float64 and ``y`` ``(n,)`` in {0, 1}."""
-    y = _labels_half(n)
-    noise = number_in(noise, "noise", low=0.0)
-    rng = need_rng(rng, "moons")
+    y, noise, rng = _two_classes(n, noise, rng, "moons")
     t = np.pi * rng.random(n)
     X = np.where(y[:, None] == 0,
                  np.c_[np.cos(t), np.sin(t)],
@@ -54,10 +54,8 @@ def moons(n, noise=0.1, rng=None):
 def circles(n, factor=0.5, noise=0.05, loc=(0.0, 0.0), rng=None):
     """A unit circle (class 0) around a circle of radius ``factor`` (class 1), both centred at
     ``loc``; Gaussian noise of std ``noise``. Returns ``X`` ``(n, 2)``, ``y`` ``(n,)``."""
-    y = _labels_half(n)
+    y, noise, rng = _two_classes(n, noise, rng, "circles")
     factor = number_in(factor, "factor", low=0.0, high=1.0, low_open=True, high_open=True)
-    noise = number_in(noise, "noise", low=0.0)
-    rng = need_rng(rng, "circles")
     t = 2 * np.pi * rng.random(n)
     r = np.where(y == 0, 1.0, factor)
     X = r[:, None] * np.c_[np.cos(t), np.sin(t)] + _loc(loc, 2)
@@ -66,9 +64,7 @@ def circles(n, factor=0.5, noise=0.05, loc=(0.0, 0.0), rng=None):
 
 def xor(n, noise=0.0, rng=None):
     """Points uniform in [-1, 1]², class 1 where x₁·x₂ > 0, exactly ``n/2`` per class."""
-    y = _labels_half(n)
-    noise = number_in(noise, "noise", low=0.0)
-    rng = need_rng(rng, "xor")
+    y, noise, rng = _two_classes(n, noise, rng, "xor")
     u = rng.uniform(0.05, 1.0, size=(n, 2))          # |x1|, |x2|, away from the axes
     s1 = rng.choice([-1.0, 1.0], size=n)
     s2 = np.where(y == 1, s1, -s1)                   # same sign -> class 1

@@ -111,11 +111,8 @@ class Linear(Layer):
 
     def forward(self, x, train=True):
         """y = x·W + b.  x: (N, fan_in) → y: (N, fan_out), the layer's dtype."""
-        float_array(x, "Linear input", ndim=2, dtype=self.dtype)
-        if x.shape[1] != self.fan_in:
-            raise ValueError(f"Linear({self.fan_in}, {self.fan_out}) expected input of shape"
-                             f" (N, {self.fan_in}), got {x.shape}")
-        self.x = x
+        self.x = float_array(x, "Linear input", ndim=2, dtype=self.dtype, width=self.fan_in,
+                             who=f"Linear({self.fan_in}, {self.fan_out})")
         out = x @ self.params["W"]
         if "b" in self.params:
             out += self.params["b"]
@@ -286,12 +283,9 @@ class _Norm(Layer):
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     def _enter(self, x):
-        name = f"{type(self).__name__}({self.num_features})"
-        float_array(x, f"{name} input", ndim=2, dtype=self.dtype)
-        if x.shape[1] != self.num_features:
-            raise ValueError(f"{name} expected input of shape (N, {self.num_features}),"
-                             f" got {x.shape}")
-        return x
+        who = f"{type(self).__name__}({self.num_features})"
+        return float_array(x, f"{who} input", ndim=2, dtype=self.dtype, width=self.num_features,
+                           who=who)
 
     def _scale_shift(self, xhat):
         self.xhat = xhat
