@@ -50,9 +50,7 @@ def _check_sweep(sweep):
 def _label(value):
     if isinstance(value, (float, np.floating)):
         return f"{value:g}"
-    if isinstance(value, (np.integer,)):
-        return str(int(value))
-    return str(value)
+    return str(int(value)) if isinstance(value, np.integer) else str(value)
 
 
 def _readout(knobs):
@@ -231,5 +229,5 @@ def static(draw, ncols=None, size=(2.8, 2.3), sharex=True, sharey=True, **sweep)
     for ax, combo in zip(axes, combos):
         knobs = dict(zip(varied, combo), **fixed)
         draw(ax, **knobs)
-        ax.set_title(", ".join(f"{k} = {_label(v)}" for k, v in zip(varied, combo)))
+        ax.set_title(_readout(dict(zip(varied, combo))))
     return fig
