@@ -116,6 +116,12 @@ def mlp(sizes, activation="relu", init="he_normal", batch_norm=False, dropout=0.
     return Sequential(*layers)
 
 
+def running_stats(layer):
+    """``layer``'s running statistics: its ``running_*`` arrays (batch norm's mean and var)."""
+    return [v for k, v in vars(layer).items()
+            if k.startswith("running_") and isinstance(v, np.ndarray)]
+
+
 @contextmanager
 def preserved_state(model):
     """Run a block, then put every layer of ``model`` back as it was: its attributes (what
@@ -123,8 +129,7 @@ def preserved_state(model):
     Parameters are not copied: the block must not change them."""
     saved = []
     for layer in layers_of(model):
-        buffers = {k: v.copy() for k, v in vars(layer).items()
-                   if k.startswith("running_") and isinstance(v, np.ndarray)}
+        buffers = [(a, a.copy()) for a in running_stats(layer)]
         rng = getattr(layer, "rng", None)
         rng_state = rng.bit_generator.state if isinstance(rng, np.random.Generator) else None
         saved.append((layer, dict(vars(layer)), buffers, rng_state))
@@ -134,7 +139,7 @@ def preserved_state(model):
         for layer, attrs, buffers, rng_state in saved:
             vars(layer).clear()
             vars(layer).update(attrs)
-            for k, v in buffers.items():
-                getattr(layer, k)[...] = v
+            for a, copy in buffers:
+                a[...] = copy
             if rng_state is not None:
                 layer.rng.bit_generator.state = rng_state

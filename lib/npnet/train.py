@@ -8,7 +8,7 @@ from ._checks import describe, finite, float_array, need_rng, number_in, positiv
 from .layers import BatchNorm
 from .losses import DivergenceError
 from .losses import get as get_loss
-from .model import layers_of, parametrised_layers
+from .model import layers_of, parametrised_layers, running_stats
 from .optim import Optimizer
 
 
@@ -201,7 +201,8 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, y_
                     best_params = _snapshot(model)
             elif early_stopping and epoch + 1 - history.best_epoch >= early_stopping:
                 history.stopped_early = True
-                _restore(model, best_params)
+                for a, copy in best_params:
+                    a[...] = copy
                 break
         if any(cb(epoch + 1, model, history) for cb in callbacks):
             break
@@ -216,19 +217,8 @@ def _diverged(where, err, optimizer):
                            f" rate{now}")
 
 
-_BUFFERS = ("running_mean", "running_var")
-
-
 def _snapshot(model):
-    """Copies of every parameter and batch-norm running statistic."""
-    return [({k: v.copy() for k, v in layer.params.items()},
-             {k: getattr(layer, k).copy() for k in _BUFFERS if hasattr(layer, k)})
-            for layer in parametrised_layers(model)]
-
-
-def _restore(model, snapshot):
-    for layer, (params, buffers) in zip(parametrised_layers(model), snapshot):
-        for k, v in params.items():
-            layer.params[k][...] = v
-        for k, v in buffers.items():
-            getattr(layer, k)[...] = v
+    """``(array, copy)`` for every parameter and running statistic; ``array[...] = copy``
+    puts the model back."""
+    return [(a, a.copy()) for layer in parametrised_layers(model)
+            for a in (*layer.params.values(), *running_stats(layer))]
