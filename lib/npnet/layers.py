@@ -46,8 +46,11 @@ class Layer:
         self.grads = {}
 
     def __repr__(self):
-        alpha = f"alpha={self.alpha}" if hasattr(self, "alpha") else ""
-        return f"{type(self).__name__}({alpha})"
+        """E.g. ``BatchNorm(3, momentum=0.1, eps=1e-05)``: the size and the hyper-parameters."""
+        args = [f"{self.num_features}"] if hasattr(self, "num_features") else []
+        args += [f"{k}={getattr(self, k)}" for k in ("p", "alpha", "momentum", "eps")
+                 if hasattr(self, k)]
+        return f"{type(self).__name__}({', '.join(args)})"
 
     def forward(self, x, train=True):
         """Output for the input ``x``; subclasses define it."""
@@ -316,9 +319,6 @@ class BatchNorm(_Norm):
         self.running_var = np.ones(self.num_features, self.dtype)
         self.training = True
 
-    def __repr__(self):
-        return f"BatchNorm({self.num_features}, momentum={self.momentum}, eps={self.eps})"
-
     def forward(self, x, train=True):
         """y = γ ⊙ (x − μ)/√(σ² + eps) + β per feature.  x: (N, D) → y: (N, D).
 
@@ -363,9 +363,6 @@ class LayerNorm(_Norm):
     biased variance, y = γ ⊙ x̂ + β. Same in train and eval mode; works for a batch of one.
     """
 
-    def __repr__(self):
-        return f"LayerNorm({self.num_features}, eps={self.eps})"
-
     def forward(self, x, train=True):
         """y = γ ⊙ (x − μ)/√(σ² + eps) + β, μ and σ² per row.  x: (N, D) → y: (N, D)."""
         xhat, self.inv_std, _, _ = _normalise(self._enter(x), 1, self.eps)  # inv_std: (N, 1)
@@ -396,9 +393,6 @@ class Dropout(Layer):
         self.p = number_in(p, "dropout p", low=0.0, high=1.0, high_open=True)
         self.rng = need_rng(rng, "Dropout") if self.p > 0 else rng
         self.mask = None
-
-    def __repr__(self):
-        return f"Dropout(p={self.p})"
 
     def forward(self, x, train=True):
         """out = x ⊙ m/(1 − p), m ~ Bernoulli(1 − p) per entry (train); out = x (eval)."""
