@@ -36,10 +36,11 @@ class History:
 
 
 def accuracy_of(loss):
-    """What accuracy means for ``loss``: a function ``(out, y) → float``, or ``None`` for a
-    regression loss. It is the loss's own ``accuracy`` attribute, found through
-    ``functools.partial`` and ``functools.wraps`` wrappers. A loss without one (a lambda, a
-    function of your own) raises ``ValueError`` before training, saying how to give it one."""
+    """What accuracy means for ``loss``: a function ``(out, y) → float``, the loss's own
+    ``accuracy`` attribute found through ``functools.partial`` and ``functools.wraps``
+    wrappers (``nan`` for a regression loss, whose ``accuracy`` is ``None``). A loss without
+    one (a lambda, a function of your own) raises ``ValueError`` before training, saying how
+    to give it one."""
     fn = loss
     while not hasattr(fn, "accuracy"):
         inner = getattr(fn, "func", None) or getattr(fn, "__wrapped__", None)
@@ -51,14 +52,13 @@ def accuracy_of(loss):
                 f" e.g. my_loss.accuracy = npnet.softmax_cross_entropy.accuracy"
                 f" (or my_loss.accuracy = None for no accuracy)")
         fn = inner
-    return fn.accuracy
+    return (lambda out, y: float("nan")) if fn.accuracy is None else fn.accuracy
 
 
 def accuracy(out, y, loss_fn):
     """Share of correct predictions as ``loss_fn`` defines it (argmax for cross-entropy,
     ``logit > 0`` for binary cross-entropy); ``nan`` for a regression loss such as ``mse``."""
-    acc = accuracy_of(loss_fn)
-    return float("nan") if acc is None else acc(out, y)
+    return accuracy_of(loss_fn)(out, y)
 
 
 def train_step(model, xb, yb, loss, optimizer):
@@ -184,7 +184,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, y_
                 raise _diverged(where, err, optimizer) from err
             history.step_loss.append(value)
             losses.append(value * len(idx))
-            correct.append((np.nan if acc_fn is None else acc_fn(out, yb)) * len(idx))
+            correct.append(acc_fn(out, yb) * len(idx))
         history.train_loss.append(float(np.sum(losses) / n))
         history.train_acc.append(float(np.sum(correct) / n))
         if has_val:
