@@ -56,13 +56,10 @@ def check_layer(layer, x, rng, train=True, h=1e-6):
 
         out = forward()
         g = rng.standard_normal(out.shape).astype(out.dtype)
-        dx = layer.backward(g)
-        analytic = {"x": dx, **{k: v.copy() for k, v in layer.grads.items()}}
+        analytic = {"x": layer.backward(g), **{k: v.copy() for k, v in layer.grads.items()}}
 
         def f():
             return float(np.sum(forward() * g))
 
-        errors = {"x": rel_error(analytic["x"], numerical_gradient(f, x, h))}
-        for name, p in layer.params.items():
-            errors[name] = rel_error(analytic[name], numerical_gradient(f, p, h))
-    return errors
+        return {name: rel_error(analytic[name], numerical_gradient(f, a, h))
+                for name, a in {"x": x, **layer.params}.items()}
