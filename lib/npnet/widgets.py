@@ -103,10 +103,7 @@ class Explore:
 
     def index(self, positions):
         """Frame index for one position (value index) per knob."""
-        idx = 0
-        for name, pos in zip(self.sweep, positions):
-            idx = idx * len(self.sweep[name]) + pos
-        return idx
+        return int(np.ravel_multi_index(tuple(positions), [len(v) for v in self.sweep.values()]))
 
     # --- the live view: ipywidgets -------------------------------------------------------
     def widget(self):
