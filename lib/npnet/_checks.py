@@ -59,7 +59,7 @@ def float_array(x, name, ndim=None, dtype=None, width=None, who=None):
     dtype than the layer's (as in PyTorch, nothing is cast silently)."""
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {describe(x)}")
-    if not np.issubdtype(x.dtype, np.floating):
+    if x.dtype.kind != "f":  # = not np.issubdtype(x.dtype, np.floating), 10x cheaper
         want = dtype.__name__ if isinstance(dtype, type) else (dtype or "floating")
         raise TypeError(f"{name} must have a {want} dtype, got dtype {x.dtype}"
                         f" (convert with x.astype(np.float64))")
@@ -90,7 +90,7 @@ def finite(x, name, error=ValueError):
 
 def labels(y, n_classes, n, name="y"):
     """Check integer class labels ``y`` of shape ``(n,)`` with values in ``[0, n_classes)``."""
-    if not isinstance(y, np.ndarray) or not np.issubdtype(y.dtype, np.integer):
+    if not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":  # signed or unsigned ints
         raise TypeError(f"{name} must be an integer array of class labels, got {describe(y)}")
     if y.shape != (n,):
         raise ValueError(f"{name} must have shape ({n},) to match the {n} rows, got {y.shape}")
