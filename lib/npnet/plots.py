@@ -88,20 +88,6 @@ def layer_histograms(rows, axes=None, title="", bins_range=None, coverage=0.995)
     return axes
 
 
-def layer_profile(rows, key="std", ax=None, label="", **style):
-    """``key`` (``"mean"``, ``"std"``, ``"saturated"``, ``"dead"``) of each activation layer
-    against its depth (1 = first hidden layer)."""
-    ax = _axes(ax)
-    depth = np.arange(1, len(rows) + 1)
-    ax.plot(depth, [r[key] for r in rows], "o-", label=label or None, **style)
-    ax.set_xlabel("hidden layer")
-    ax.set_ylabel(f"activation {key}")
-    ax.set_xticks(depth)
-    if label:
-        ax.legend(frameon=False)
-    return ax
-
-
 def decision_boundary(model, X, y, ax=None, resolution=150, margin=0.5, cmap="RdBu"):
     """Points of a 2-D two-class set (``y`` in {0, 1}) over the model's predicted probability
     of class 1, with the 0.5 contour; the model outputs one logit or two-class logits."""
