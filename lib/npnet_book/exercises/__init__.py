@@ -59,6 +59,38 @@ def compare(got, want, *, rtol=1e-6, atol=0.0, rounded_rtol=5e-4):
     return False, f"expected about {want:.4g}, you returned {value:.4g}."
 
 
+def check_number(value, want, *, success, missing, wrong=None, nudge="", rtol=1e-6, atol=0.0,
+                 rounded_rtol=5e-4, nudge_invalid=True):
+    """Check a "predict, then measure" answer: print the verdict (see :func:`report`) and
+    return ``True``/``False``; never raises on ``value``.
+
+    1. ``value is None`` (the stub): ``Not yet: <missing>``.
+    2. :func:`compare` accepts ``value`` (``rtol``, ``atol``, ``rounded_rtol``):
+       ``Correct: <success>``.
+    3. ``value`` matches a known wrong answer — ``wrong`` is a dict ``{value: hint}`` or a
+       sequence of ``(value, hint)`` pairs, tried in order, each matched by :func:`compare`
+       with the same tolerances: that hint.
+    4. Otherwise :func:`compare`'s hint followed by ``nudge`` (start ``nudge`` with a space).
+
+    An answer that is not one finite number gets step 4's message; with
+    ``nudge_invalid=False`` it gets :func:`compare`'s hint alone, phrased "give one number"
+    (a prediction is given, not returned).
+    """
+    if value is None:
+        return report(False, success, missing)
+    tol = dict(rtol=rtol, atol=atol, rounded_rtol=rounded_rtol)
+    ok, hint = compare(value, want, **tol)
+    if ok:
+        return report(True, success, "")
+    if not nudge_invalid and (hint.startswith("return one number") or "finite" in hint):
+        return report(False, success, hint.replace("return one number", "give one number"))
+    pairs = wrong.items() if isinstance(wrong, dict) else (wrong or ())
+    for candidate, why in pairs:
+        if compare(value, candidate, **tol)[0]:
+            return report(False, success, why)
+    return report(False, success, hint + nudge)
+
+
 def close_to(got, want, rtol=1e-6, atol=0.0):
     """Whether the reader's scalar ``got`` is within tolerance of ``want`` (see :func:`compare`)."""
     return compare(got, want, rtol=rtol, atol=atol, rounded_rtol=0.0)[0]

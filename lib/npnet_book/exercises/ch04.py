@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import attempt, close_to, compare, report
+from . import attempt, check_number, close_to, report
 
 #: sigmoid(z) lies outside [0.01, 0.99] exactly when |z| > ln 99
 LN99 = math.log(99.0)
@@ -42,15 +42,6 @@ def check_saturated_prediction(value):
     success = (f"Var(z) = 256 x 0.04 x 1 + 0.25 = {var:g}, sd(z) = {math.sqrt(var):.3f}, and"
                f" erfc(ln 99 / (sqrt(2) x {math.sqrt(var):.3f})) = {want:.3f}. Run the next cell"
                " to measure it.")
-    if value is None:
-        return report(False, success, "set my_prediction to your predicted share, a number"
-                      " between 0 and 1 (for example 0.25).")
-    ok, hint = compare(value, want, rtol=0.01)
-    if ok:
-        return report(True, success, "")
-    if hint.startswith("return one number") or "finite" in hint:
-        return report(False, success, hint.replace("return one number", "give one number"))
-    got = float(np.asarray(value, dtype=float).reshape(-1)[0])
     no_bias = _ex1_var(EX1["n"], EX1["sigma_w"], EX1["mean_sq_x"], 0.0)
     wrong = [
         (math.erfc(LN99 / math.sqrt(var)), "P(|z| > t) for z ~ N(0, s^2) is erfc(t / (s sqrt(2))):"
@@ -66,11 +57,11 @@ def check_saturated_prediction(value):
         (_share(EX1["n"] * EX1["sigma_w"] * EX1["mean_sq_x"] + EX1["sigma_b"] ** 2),
          "the weights enter through their variance sigma_w^2 = 0.04, not sigma_w."),
     ]
-    for candidate, why in wrong:
-        if abs(got - candidate) <= 0.01 * abs(candidate):
-            return report(False, success, why)
-    return report(False, success, hint + " Compute Var(z) = n sigma_w^2 E[x^2] + sigma_b^2 first,"
-                  " then P(|z| > ln 99) = erfc(ln 99 / sqrt(2 Var(z))).")
+    return check_number(value, want, success=success, rtol=0.01, nudge_invalid=False,
+                        missing="set my_prediction to your predicted share, a number between 0"
+                        " and 1 (for example 0.25).", wrong=wrong,
+                        nudge=" Compute Var(z) = n sigma_w^2 E[x^2] + sigma_b^2 first, then"
+                        " P(|z| > ln 99) = erfc(ln 99 / sqrt(2 Var(z))).")
 
 
 def _exercise2_data():

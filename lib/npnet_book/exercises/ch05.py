@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from . import attempt, compare, report
+from . import attempt, check_number, compare, report
 
 #: exercise 1's network: width, weight std, depth
 WIDTH, WEIGHT_STD, DEPTH = 100, 0.05, 10
@@ -29,12 +29,6 @@ def check_layer10_std(prediction):
     want = gain ** DEPTH
     success = (f"each layer multiplies the std by σ·√n = {WEIGHT_STD:g}·√{WIDTH} = {gain:g},"
                f" so ten layers give {gain:g}^10 ≈ {want:.3g}. Now run the measurement below.")
-    if prediction is None:
-        return report(False, success, "set `prediction` to a number (your estimate of the std"
-                      " of layer 10's outputs), then run the cell again.")
-    ok, hint = compare(prediction, want, rtol=1e-6, rounded_rtol=0.01)
-    if ok:
-        return report(True, success, "")
     wrong = {WEIGHT_STD ** DEPTH: "that is σ^10: each layer sums n inputs, so its std also"
                                   " grows by √n.",
              (WEIGHT_STD * WIDTH) ** DEPTH: "the std grows by √n per layer, not by n (n is the"
@@ -44,11 +38,11 @@ def check_layer10_std(prediction):
              gain ** (DEPTH + 1): "off by one layer: there are ten multiplications, one per"
                                   " layer.",
              gain ** (2 * DEPTH): "that is the variance; the question asks for the std."}
-    for value, why in wrong.items():
-        if compare(prediction, value, rtol=1e-6, rounded_rtol=0.01)[0]:
-            return report(False, success, why)
-    return report(False, success, hint + " In the near-linear regime tanh(z) ≈ z, and a layer"
-                  " with n inputs and weights σ·N(0, 1) multiplies the std by σ·√n.")
+    return check_number(prediction, want, success=success, rounded_rtol=0.01, wrong=wrong,
+                        missing="set `prediction` to a number (your estimate of the std"
+                        " of layer 10's outputs), then run the cell again.",
+                        nudge=" In the near-linear regime tanh(z) ≈ z, and a layer"
+                        " with n inputs and weights σ·N(0, 1) multiplies the std by σ·√n.")
 
 
 def check_second_moment(fn):

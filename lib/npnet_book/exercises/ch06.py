@@ -8,7 +8,7 @@ n_in·Var(w) = n_in·2/(n_in + n_out) = 512·2/640 = 1.6. The hint names the usu
 
 import math
 
-from . import compare, report
+from . import check_number
 
 #: exercise 1's layer: inputs, outputs
 N_IN, N_OUT = 512, 128
@@ -27,12 +27,6 @@ def check_funnel_variance(prediction):
     success = (f"Var(w) = a²/3 = 2/(n_in + n_out) = 2/{N_IN + N_OUT}, and each output sums"
                f" n_in = {N_IN} products, so Var(x·W) = {N_IN}·2/{N_IN + N_OUT} = {want:g}."
                " LeCun's rule would give exactly 1. Now run the measurement below.")
-    if prediction is None:
-        return report(False, success, "set `prediction` to a number (the variance of the layer's"
-                      " outputs), then run the cell again.")
-    ok, hint = compare(prediction, want, rtol=1e-6, rounded_rtol=0.01)
-    if ok:
-        return report(True, success, "")
     wrong = {1.0: "that is LeCun's rule, Var(w) = 1/n_in. Glorot's variance is 2/(n_in + n_out),"
                   " which differs when n_in ≠ n_out.",
              N_OUT * 2.0 / (N_IN + N_OUT): "that is n_out·Var(w), the factor of the backward pass."
@@ -41,8 +35,8 @@ def check_funnel_variance(prediction):
              math.sqrt(want): "that is the standard deviation; the question asks for the variance.",
              bound ** 2 / 3: "that is Var(w) of one weight; each output sums n_in"
              " products of a unit-variance input and a weight."}
-    for value, why in wrong.items():
-        if compare(prediction, value, rtol=1e-6, rounded_rtol=0.01)[0]:
-            return report(False, success, why)
-    return report(False, success, hint + " Var(x·W) = n_in·Var(w)·Var(x) for independent,"
-                  " zero-mean weights, and Glorot-uniform has Var(w) = 2/(n_in + n_out).")
+    return check_number(prediction, want, success=success, rounded_rtol=0.01, wrong=wrong,
+                        missing="set `prediction` to a number (the variance of the layer's"
+                        " outputs), then run the cell again.",
+                        nudge=" Var(x·W) = n_in·Var(w)·Var(x) for independent,"
+                        " zero-mean weights, and Glorot-uniform has Var(w) = 2/(n_in + n_out).")

@@ -6,7 +6,7 @@ so from layer DEPTH down to layer 1 (DEPTH − 1 multiplications) the ratio
 |∂L/∂z_1| / |∂L/∂z_DEPTH| is (σ_w/4)^(DEPTH − 1). The checker names the usual wrong turns.
 """
 
-from . import compare, report
+from . import check_number
 
 #: exercise 1's network: width, weights N(0, SIGMA_W²/width), depth (sigmoid layers)
 WIDTH, SIGMA_W, DEPTH = 200, 0.8, 6
@@ -22,12 +22,6 @@ def check_gradient_ratio(prediction):
     success = (f"each layer multiplies the gradient by σ_w·σ′(0) = {SIGMA_W:g}·¼ = {factor:g},"
                f" and there are {DEPTH - 1} layers between z_{DEPTH} and z_1, so the ratio is"
                f" {factor:g}^{DEPTH - 1} ≈ {want:.3g}. Now run the measurement below.")
-    if prediction is None:
-        return report(False, success, "set `prediction` to a number (your estimate of"
-                      f" |∂L/∂z_1| / |∂L/∂z_{DEPTH}|), then run the cell again.")
-    ok, hint = compare(prediction, want, rtol=1e-6, rounded_rtol=0.01)
-    if ok:
-        return report(True, success, "")
     wrong = {SLOPE ** (DEPTH - 1): "that is (¼)^5, the sigmoid's slope alone: the weights"
                                    f" multiply the gradient by σ_w = {SIGMA_W:g} per layer too"
                                    " (a sum of n terms, each with variance σ_w²/n).",
@@ -40,9 +34,9 @@ def check_gradient_ratio(prediction):
              factor ** (2 * (DEPTH - 1)): "that is the ratio of squared norms; the question"
                                           " asks for the ratio of norms.",
              (SIGMA_W * 0.5) ** (DEPTH - 1): "σ′(0) = σ(0)·(1 − σ(0)) = ½·½ = ¼, not ½."}
-    for value, why in wrong.items():
-        if compare(prediction, value, rtol=1e-6, rounded_rtol=0.01)[0]:
-            return report(False, success, why)
-    return report(False, success, hint + " Near z = 0 a sigmoid layer is linear with slope"
-                  " σ′(0) = ¼, and a layer with n inputs and weights of variance σ_w²/n"
-                  " multiplies the gradient's norm by σ_w.")
+    return check_number(prediction, want, success=success, rounded_rtol=0.01, wrong=wrong,
+                        missing="set `prediction` to a number (your estimate of"
+                        f" |∂L/∂z_1| / |∂L/∂z_{DEPTH}|), then run the cell again.",
+                        nudge=" Near z = 0 a sigmoid layer is linear with slope"
+                        " σ′(0) = ¼, and a layer with n inputs and weights of variance σ_w²/n"
+                        " multiplies the gradient's norm by σ_w.")

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from . import compare, report
+from . import check_number, compare, report
 
 #: Exercise 2's model: input dropout p, second moments E[x_j^2] and weights w_j
 EX2 = dict(p=0.5, second_moments=(4.0, 1.0, 9.0), w=(1.0, -2.0, 0.5))
@@ -71,14 +71,6 @@ def check_dropout_penalty(value):
     want = p / (1 - p) * float(np.sum(m2 * w ** 2))
     success = (f"p/(1 - p) = {p / (1 - p):g} times sum_j E[x_j^2] w_j^2 = 4 + 4 + 2.25, so"
                f" {want:g}. Run the next cell to measure it.")
-    if value is None:
-        return report(False, success, "set my_penalty to your predicted extra loss, one number.")
-    ok, hint = compare(value, want, rtol=1e-6, rounded_rtol=5e-4)
-    if ok:
-        return report(True, success, "")
-    if hint.startswith("return one number") or "finite" in hint:
-        return report(False, success, hint.replace("return one number", "give one number"))
-    got = _number(value)
     wrong = [
         (p * float(np.sum(m2 * w ** 2)), "each kept input is scaled by 1/(1 - p), so the variance"
          " of x_j m_j / (1 - p) is x_j^2 p/(1 - p), not x_j^2 p."),
@@ -89,9 +81,8 @@ def check_dropout_penalty(value):
         (p / (1 - p) * float(np.sum(w ** 2)), "the penalty is data-weighted: each w_j^2 is"
          " multiplied by E[x_j^2]."),
     ]
-    for candidate, why in wrong:
-        if _near(got, candidate, 5e-4):
-            return report(False, success, why)
-    return report(False, success, hint + " The dropped prediction differs from the plain one by"
-                  " sum_j x_j w_j (m_j/(1 - p) - 1); its terms are independent with mean 0, so"
-                  " the expected square is the sum of their variances.")
+    return check_number(value, want, success=success, nudge_invalid=False, wrong=wrong,
+                        missing="set my_penalty to your predicted extra loss, one number.",
+                        nudge=" The dropped prediction differs from the plain one by sum_j x_j"
+                        " w_j (m_j/(1 - p) - 1); its terms are independent with mean 0, so the"
+                        " expected square is the sum of their variances.")
