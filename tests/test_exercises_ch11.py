@@ -50,6 +50,8 @@ def test_rejects_wrong_answers_with_a_hint(answer, words, capsys):
 
 
 def test_never_raises_on_odd_input(capsys):
-    for odd in [None, "many", 3, {"gradient descent": "x", "heavy ball": "y"}]:
+    odd_inputs = [None, "many", 3, {"gradient descent": "x", "heavy ball": "y"},
+                  {"gradient descent": [100.0], "heavy ball": [50.0]}]   # one-element lists, wrong
+    for odd in odd_inputs:
         assert ch11.check_steps_prediction(odd) is False
-    assert capsys.readouterr().out.count("Not yet") == 4
+    assert capsys.readouterr().out.count("Not yet") == len(odd_inputs)

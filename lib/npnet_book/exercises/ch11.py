@@ -12,6 +12,8 @@ The checker recognises the usual wrong turns (the rate of the loss instead of th
 
 import math
 
+import numpy as np
+
 from . import compare, report
 
 #: Exercise 1's condition number and tolerance
@@ -68,7 +70,7 @@ def check_steps_prediction(prediction):
         if hint.startswith("return one number") or "finite" in hint:
             return report(False, success, f"{name}: " + hint.replace("return one number",
                                                                      "give one number"))
-        got = float(value) if not hasattr(value, "reshape") else float(value.reshape(-1)[0])
+        got = float(np.asarray(value, dtype=float).reshape(-1)[0])   # compare accepted it as one number
         for candidate, why in _wrong_turns(name, want[name]):
             if abs(got - candidate) <= 0.01 * abs(candidate):
                 return report(False, success, f"{name}: {why}")
