@@ -124,7 +124,7 @@ def health_step(model, x, y, *, loss, optimizer):
     saturated = {i: saturated_fraction(h, k) for i, k, h in traced if k in ("tanh", "sigmoid")}
     dead = {i: dead_fraction(h) for i, k, h in traced if k == "relu"}
     value, dout = loss(traced[-1][2], y)
-    model.backward(dout)
+    model.backward(dout, input_grad=False)   # as a training step: no gradient for x
     norms, before = grad_norms(model), weights(model)
     optimizer.step()
     return {"loss": float(value), "saturated": saturated, "dead": dead, "grad_norm": norms,
