@@ -5,6 +5,7 @@ The checks are plain functions returning a list of problems, so the last test ca
 catch a notebook that breaks each rule.
 """
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -21,6 +22,17 @@ NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
 PARTS = ["question", "theory", "experiment", "claims checked", "explore", "exercises", "summary"]
 GLOBAL_RANDOM = re.compile(r"\bnp\.random\.(?!default_rng\b|Generator\b)\w+\s*\(|\brandom\.seed\s*\(")
+# Every draw comes from npnet_book.seeds (DESIGN.md §4): no generator or seed built by hand,
+# whether its seed is a literal or a variable (chapter 7 once passed the weights' seed on).
+HAND_SEEDED = re.compile(r"\b(default_rng|Generator|SeedSequence)\s*\(|\brandom_state\s*=\s*-?\d")
+FIXED_SEED = re.compile(r"\bseeds\.fixed\s*\(")
+ASSERT = re.compile(r"^\s*assert\b", re.M)
+IGNORE = "nbval-ignore-output"
+# Calls that train (or step an optimiser); a function the notebook defines that makes one
+# trains too. A cell that iterates something else that amplifies rounding says so in a comment.
+TRAINING_CALLS = {"fit", "train_step", "health_step", "step", "lsuv"}
+AMPLIFIES = re.compile(r"#\s*amplifies rounding\b", re.I)
+PRINTED_DECIMAL = re.compile(r"\d\.\d")
 EXPLORE_CALL = re.compile(r"\bexplore\s*\(")
 # interact/interactive redraw through a kernel callback: dead on the static site (issue 8)
 KERNEL_ONLY = re.compile(r"\b(interact|interactive|interact_manual)\s*\(")
@@ -46,6 +58,105 @@ def tags(cell):
     return set(cell.metadata.get("tags", []))
 
 
+def _names(source):
+    """(names the cell stores, names it loads, functions it calls) by its syntax tree; IPython
+    magics and shell lines are dropped first. A cell that does not parse gives empty sets."""
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return set(), set(), set()
+    stored, loaded, called = set(), set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (stored if isinstance(node.ctx, ast.Store) else loaded).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            stored.add(node.name)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            called.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+    return stored, loaded, called
+
+
+def training_cells(nb):
+    """Indices of the code cells that train, or use what a training cell produced (names
+    traced through the notebook in order), or say that they amplify rounding."""
+    tainted, out = set(), set()
+    for i, cell in enumerate(code_cells(nb)):
+        stored, loaded, called = _names(cell.source)
+        if (called & TRAINING_CALLS or (loaded | called) & tainted
+                or AMPLIFIES.search(cell.source)):
+            out.add(i)
+            tainted |= stored
+    return out
+
+
+def determinism_problems(nb):
+    """DESIGN.md §4: stored outputs are compared unless a cell trains or amplifies rounding;
+    what a training cell prints is machine-dependent, so it is not compared; seeds come from
+    the seed helper; a fixed seed never carries an asserted claim."""
+    problems = []
+    trains = training_cells(nb)
+    for i, cell in enumerate(code_cells(nb)):
+        ignored = IGNORE in tags(cell)
+        if HAND_SEEDED.search(cell.source):
+            problems.append(f"code cell {i} builds a generator or seed by hand; draw from"
+                            " npnet_book.seeds (seeds.rng(purpose, key), seeds.random_state)")
+        if FIXED_SEED.search(cell.source) and ASSERT.search(cell.source):
+            problems.append(f"code cell {i} asserts a claim on a fixed seed (seeds.fixed):"
+                            " a claim must hold for every offset; use seeds.rng")
+        if ignored and i not in trains:
+            problems.append(f"code cell {i} is tagged {IGNORE} but neither trains nor uses a"
+                            " training result: let nbval compare it (or say '# amplifies"
+                            " rounding: why' in the cell)")
+        if i in trains and not ignored:
+            printed = "".join(o.get("text", "") for o in cell.outputs
+                              if o.output_type == "stream")
+            printed += "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs
+                               if o.output_type in ("execute_result", "display_data"))
+            html = any("npnet-explore" in o.get("data", {}).get("text/html", "")
+                       for o in cell.outputs)
+            if PRINTED_DECIMAL.search(printed) or html:
+                problems.append(f"code cell {i} shows a training result (a decimal number or"
+                                f" an Explore control): another CPU rounds differently, so tag"
+                                f" it {IGNORE} and assert what the prose quotes from it")
+    return problems
+
+
+FOLDED_OUTPUT = {"hide-output", "hide-cell", "remove-output", "remove-cell"}
+
+
+def claims_table_problems(nb):
+    """The Claims checked section holds the chapter's table of claims, folded: a markdown table
+    inside a collapsed dropdown, or a code cell whose printed table is folded (hide-output)."""
+    problems, inside, tables = [], False, 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            headings = re.findall(r"^## +(.+)$", cell.source, flags=re.M)
+            if headings:
+                inside = any(h.strip().lower().startswith("claims checked") for h in headings)
+            if not inside:
+                continue
+            folded = reading_path.strip_dropdowns(cell.source)
+            if re.search(r"^\s*\|.*\|\s*$", folded, flags=re.M):
+                problems.append("the claims table is on the reading path; fold it into a"
+                                " ':::{dropdown}' in the Claims checked section")
+            if re.search(r"^:open:", cell.source, flags=re.M):
+                problems.append("the claims dropdown is open (:open:); it must start collapsed")
+            tables += bool(re.search(r"^\s*\|.*\|\s*$", cell.source, flags=re.M))
+        elif inside:
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            if printed.count("\n") >= 3:
+                tables += 1
+                if not tags(cell) & FOLDED_OUTPUT:
+                    problems.append(f"cell {i} prints the claims table on the reading path; tag"
+                                    " it hide-output so it starts folded")
+    if not tables:
+        problems.append("the Claims checked section has no table of the chapter's claims"
+                        " (a markdown table in a ':::{dropdown}', or a printed one, folded)")
+    return problems
+
+
 def rule_problems(nb, url):
     """Rules for every notebook, the toolkit included."""
     problems = []
@@ -59,14 +170,11 @@ def rule_problems(nb, url):
             problems.append(f"code cell {i} stores an error")
         if GLOBAL_RANDOM.search(cell.source):
             problems.append(f"code cell {i} uses NumPy's global random state;"
-                            " draw from np.random.default_rng(seed) instead")
+                            " draw from npnet_book.seeds instead")
         if KERNEL_ONLY.search(cell.source):
             problems.append(f"code cell {i} uses interact/interactive, which needs a kernel;"
                             " use npnet.widgets.explore (its sliders work on the static site)")
         if EXPLORE_CALL.search(cell.source):
-            if "nbval-ignore-output" in tags(cell):
-                problems.append(f"code cell {i} calls explore() but is tagged nbval-ignore-output:"
-                                " its frames are byte-stable, let strict nbval compare them")
             if not any("text/html" in o.get("data", {}) and "npnet-explore" in o["data"]["text/html"]
                        for o in cell.outputs):
                 problems.append(f"code cell {i} calls explore() but stores no HTML form of the"
@@ -74,13 +182,13 @@ def rule_problems(nb, url):
         has_image = any("image/png" in o.get("data", {}) for o in cell.outputs)
         mystnb = cell.metadata.get("mystnb", {})
         has_alt = mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption")
-        if has_image and not has_alt and "nbval-ignore-output" not in tags(cell):
+        if has_image and not has_alt:
             problems.append(f"code cell {i} draws a figure without alt text"
                             " (cell metadata mystnb.image.alt)")
         if cell.source.rstrip().endswith(";"):
             problems.append(f"code cell {i} ends with ';' — nbval runs without history, so the"
                             " semicolon does not hide the output; end with an assignment")
-    return problems
+    return problems + determinism_problems(nb)
 
 
 def anatomy_problems(nb, exempt=frozenset()):
@@ -118,6 +226,8 @@ def anatomy_problems(nb, exempt=frozenset()):
         if not any(tags(c) & HIDDEN for c in checks) or not any(not tags(c) & HIDDEN for c in checks):
             problems.append("a coding exercise needs a visible stub and a hidden worked solution,"
                             " both calling a checker from npnet_book.exercises")
+    if "claims checked" in first:
+        problems += claims_table_problems(nb)
     if "summary" in first:
         summary = "\n".join(c.source for c in nb.cells[first["summary"][0]:]
                              if c.cell_type == "markdown")
@@ -187,13 +297,24 @@ def test_checks_catch_a_broken_notebook():
                                   metadata={"tags": ["nbval-ignore-output"]}),
         nbformat.v4.new_code_cell("interact(f, x=1)"),
         nbformat.v4.new_code_cell("plot();"),
+        nbformat.v4.new_code_cell("w = npnet.mlp([2, 2], rng=np.random.default_rng(seed))\n"
+                                  "x = npnet.data.blob(random_state=0)"),
+        nbformat.v4.new_code_cell("h = fit(w, x)\nprint(h.acc)"),
+        nbformat.v4.new_code_cell("acc = h.acc\nprint(acc)", metadata={"tags": [IGNORE]}),
+        nbformat.v4.new_code_cell("z = seeds.fixed('x').normal()\nassert z < 9"),
+        nbformat.v4.new_markdown_cell("## Claims checked\n\n| claim | tolerance |\n|---|---|"),
     ]
     nb.cells[4].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA=="})]
+    nb.cells[6].outputs = [nbformat.v4.new_output("stream", name="stdout", text="0.93\n")]
     problems = " | ".join(rule_problems(nb, "https://example.org/repo") + anatomy_problems(nb))
     for expected in ["Colab install cell", "no stored execution", "global random state",
                      "nbval-ignore-output", "alt text", "ends with ';'", "missing the '## Summary'",
-                     "out of order", "asserted claims", "needs a kernel", "no HTML form"]:
+                     "out of order", "asserted claims", "needs a kernel", "no HTML form",
+                     "code cell 4 builds a generator", "code cell 5 shows a training result",
+                     "code cell 7 asserts a claim on a fixed seed", "claims table"]:
         assert expected in problems, expected
+    # the explore cell (1) neither trains nor uses a training result; cell 6 uses one
+    assert "code cell 1 is tagged" in problems and "code cell 6 is tagged" not in problems
     nb.cells.append(nbformat.v4.new_markdown_cell(
         "word " * MAX_WORDS + "\n\nA dead unit, then {term}`dead unit`; saturated, then {term}`saturation`."))
     problems = " | ".join(reading_path_problems(nb, ["dead unit", "saturation"]))

@@ -60,6 +60,10 @@ def main(argv=None):
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         sys.exit(f"not a file: {', '.join(missing)}")
+    offset = os.environ.get("BOOK_SEED_OFFSET", "").strip()
+    if offset not in ("", "0"):
+        sys.exit(f"stored outputs are those of seed offset 0; got BOOK_SEED_OFFSET={offset!r}."
+                 " Unset it (`make replicate` runs other offsets without storing anything)")
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         if os.environ.get(var) != "1":
             print(f"warning: {var} is not 1; outputs may differ from what `make test` "

@@ -21,6 +21,7 @@ __all__ = ["expect", "variance_map"]
 
 _Z = np.linspace(-10.0, 10.0, 40_001)              # the grid of the dense rule
 _PDF = np.exp(-_Z ** 2 / 2) / math.sqrt(2 * math.pi)  # N(0, 1) density on it
+_DZ = np.diff(_Z)                                   # its steps, all 5·10⁻⁴
 
 
 def expect(f, q):
@@ -32,7 +33,9 @@ def expect(f, q):
     if not callable(f):
         raise TypeError(f"f must be a function of one array, got {describe(f)}")
     q = number_in(q, "q (a variance)", low=0.0)
-    return float(np.trapezoid(f(math.sqrt(q) * _Z) * _PDF, _Z))
+    y = f(math.sqrt(q) * _Z) * _PDF
+    # trapezoidal rule Σ Δz·(yᵢ + yᵢ₊₁)/2, written as np.trapezoid computes it (numpy ≥ 2.0 only)
+    return float((_DZ * (y[1:] + y[:-1]) / 2.0).sum())
 
 
 def variance_map(phi, q1, sigma_w2, sigma_b2, depth):
