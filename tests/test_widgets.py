@@ -72,6 +72,22 @@ def test_mimebundle_has_html_and_widget_view():
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
+def test_widget_view_needs_only_a_model_id(monkeypatch):
+    """ipywidgets 7 (Colab) widgets have no _repr_mimebundle_; the view is built from the
+    model id that 7 and 8 both expose, in the format both display."""
+    e = explore(draw, scale=[1.0, 2.0])
+
+    class Seven:                      # an ipywidgets-7-like widget: a model id, no bundle method
+        model_id = "abc123"
+
+    monkeypatch.setattr(e, "widget", lambda: Seven())
+    view = e._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"]
+    assert view == {"version_major": 2, "version_minor": 0, "model_id": "abc123"}
+    monkeypatch.setattr(e, "widget", lambda: (_ for _ in ()).throw(ImportError("no ipywidgets")))
+    bundle = e._repr_mimebundle_()
+    assert "text/html" in bundle and "application/vnd.jupyter.widget-view+json" not in bundle
+
+
 def test_widget_slider_swaps_image():
     e = explore(draw, scale=[0.5, 1.0, 2.0])
     box = e.widget()

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from .plots import grid
 
 MAX_FRAMES = 30       # combinations per control: the page must stay light (≤ 2.5 MB per chapter)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 DPI = 72              # 5 × 3.4 in → 360 × 245 px; a palette PNG of a line plot is ~10-25 kB
 
 
@@ -160,11 +161,13 @@ class Explore:
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": repr(self), "text/html": self._repr_html_()}
         try:
-            view = self.widget()._repr_mimebundle_()
+            model_id = self.widget().model_id
         except Exception:  # no ipywidgets or no comm: the HTML form still works
-            view = None
-        if view:
-            bundle.update({k: v for k, v in view.items() if k != "text/plain"})
+            model_id = None
+        if model_id:
+            # the widget view as ipywidgets 7 (Colab) and 8 both display it; 7 has no
+            # _repr_mimebundle_ on widgets, only _ipython_display_, which a bundle can't call
+            bundle[WIDGET_VIEW] = {"version_major": 2, "version_minor": 0, "model_id": model_id}
         return bundle
 
 
