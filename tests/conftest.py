@@ -23,5 +23,5 @@ def pytest_sessionfinish(session, exitstatus):
         message = (f"replication run: {len(PASSED)} of the {len(NOTEBOOKS)} notebooks in "
                    f"_toc.yml executed and passed; every one must")
         if reporter:
-            reporter.write_line(message, red=True)
+            reporter.write_sep("=", message, red=True)
         session.exitstatus = 1
