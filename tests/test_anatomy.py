@@ -31,6 +31,7 @@ IGNORE = "nbval-ignore-output"
 # Calls that train (or step an optimiser); a function the notebook defines that makes one
 # trains too. A cell that iterates something else that amplifies rounding says so in a comment.
 TRAINING_CALLS = {"fit", "train_step", "health_step", "step", "lsuv"}
+MUTATORS = {"append", "extend", "insert", "update", "add", "setdefault"}
 AMPLIFIES = re.compile(r"#\s*amplifies rounding\b", re.I)
 PRINTED_DECIMAL = re.compile(r"\d\.\d")
 EXPLORE_CALL = re.compile(r"\bexplore\s*\(")
@@ -75,7 +76,19 @@ def _names(source):
         elif isinstance(node, ast.Call):
             func = node.func
             called.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+            if isinstance(func, ast.Attribute) and func.attr in MUTATORS:
+                stored.add(_base(func.value))            # claims.append(x) changes claims
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            stored.add(_base(node.value))                # acc[lr] = x changes acc
+    stored.discard(None)
     return stored, loaded, called
+
+
+def _base(node):
+    """The name at the root of ``a.b[c].d``, or None."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def training_cells(nb):
@@ -302,16 +315,21 @@ def test_checks_catch_a_broken_notebook():
         nbformat.v4.new_code_cell("h = fit(w, x)\nprint(h.acc)"),
         nbformat.v4.new_code_cell("acc = h.acc\nprint(acc)", metadata={"tags": [IGNORE]}),
         nbformat.v4.new_code_cell("z = seeds.fixed('x').normal()\nassert z < 9"),
+        nbformat.v4.new_code_cell("rows = []"),
+        nbformat.v4.new_code_cell("rows.append(acc)"),
+        nbformat.v4.new_code_cell("print(rows)"),
         nbformat.v4.new_markdown_cell("## Claims checked\n\n| claim | tolerance |\n|---|---|"),
     ]
     nb.cells[4].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA=="})]
     nb.cells[6].outputs = [nbformat.v4.new_output("stream", name="stdout", text="0.93\n")]
+    nb.cells[11].outputs = [nbformat.v4.new_output("stream", name="stdout", text="[0.93]\n")]
     problems = " | ".join(rule_problems(nb, "https://example.org/repo") + anatomy_problems(nb))
     for expected in ["Colab install cell", "no stored execution", "global random state",
                      "nbval-ignore-output", "alt text", "ends with ';'", "missing the '## Summary'",
                      "out of order", "asserted claims", "needs a kernel", "no HTML form",
                      "code cell 4 builds a generator", "code cell 5 shows a training result",
-                     "code cell 7 asserts a claim on a fixed seed", "claims table"]:
+                     "code cell 7 asserts a claim on a fixed seed", "claims table",
+                     "code cell 10 shows a training result"]:   # rows changed by rows.append
         assert expected in problems, expected
     # the explore cell (1) neither trains nor uses a training result; cell 6 uses one
     assert "code cell 1 is tagged" in problems and "code cell 6 is tagged" not in problems
