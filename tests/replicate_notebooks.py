@@ -8,13 +8,14 @@ Not collected by the unit-test pass (its name does not start with ``test_``); ru
 are written to ``_build/replicate/offset-N/`` so their printed values can be read (calibration).
 """
 
-import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from npnet_book import seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 600  # seconds per cell
@@ -31,11 +32,10 @@ NOTEBOOKS = toc_notebooks()
 
 
 def required_offset():
-    raw = os.environ.get("BOOK_SEED_OFFSET", "").strip()
-    if not raw.isdigit() or int(raw) == 0:
-        pytest.fail(f"the replication run needs BOOK_SEED_OFFSET set to a positive integer, "
-                    f"got {raw!r}")
-    return int(raw)
+    offset = seeds.offset()            # the helper's own parsing: a bad value raises there
+    if offset == 0:
+        pytest.fail("the replication run needs BOOK_SEED_OFFSET set to a positive integer")
+    return offset
 
 
 def test_toc_lists_every_notebook():

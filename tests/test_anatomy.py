@@ -137,11 +137,13 @@ def determinism_problems(nb):
 
 
 FOLDED_OUTPUT = {"hide-output", "hide-cell", "remove-output", "remove-cell"}
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$", re.M)
 
 
 def claims_table_problems(nb):
     """The Claims checked section holds the chapter's table of claims, folded: a markdown table
-    inside a collapsed dropdown, or a code cell whose printed table is folded (hide-output)."""
+    inside a collapsed dropdown, or a code cell whose printed table is folded (hide-cell or
+    hide-output)."""
     problems, inside, tables = [], False, 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
@@ -151,19 +153,19 @@ def claims_table_problems(nb):
             if not inside:
                 continue
             folded = reading_path.strip_dropdowns(cell.source)
-            if re.search(r"^\s*\|.*\|\s*$", folded, flags=re.M):
+            if TABLE_ROW.search(folded):
                 problems.append("the claims table is on the reading path; fold it into a"
                                 " ':::{dropdown}' in the Claims checked section")
             if re.search(r"^:open:", cell.source, flags=re.M):
                 problems.append("the claims dropdown is open (:open:); it must start collapsed")
-            tables += bool(re.search(r"^\s*\|.*\|\s*$", cell.source, flags=re.M))
+            tables += bool(TABLE_ROW.search(cell.source))
         elif inside:
             printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
             if printed.count("\n") >= 3:
                 tables += 1
                 if not tags(cell) & FOLDED_OUTPUT:
                     problems.append(f"cell {i} prints the claims table on the reading path; tag"
-                                    " it hide-output so it starts folded")
+                                    " it hide-cell (or hide-output) so it starts folded")
     if not tables:
         problems.append("the Claims checked section has no table of the chapter's claims"
                         " (a markdown table in a ':::{dropdown}', or a printed one, folded)")

@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from npnet_book import seeds
+
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 600  # seconds per cell; a chapter should take well under 30 s in total
 
@@ -60,9 +62,12 @@ def main(argv=None):
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         sys.exit(f"not a file: {', '.join(missing)}")
-    offset = os.environ.get("BOOK_SEED_OFFSET", "").strip()
-    if offset not in ("", "0"):
-        sys.exit(f"stored outputs are those of seed offset 0; got BOOK_SEED_OFFSET={offset!r}."
+    try:
+        offset = seeds.offset()
+    except ValueError as err:
+        sys.exit(str(err))
+    if offset != 0:
+        sys.exit(f"stored outputs are those of seed offset 0; got BOOK_SEED_OFFSET={offset}."
                  " Unset it (`make replicate` runs other offsets without storing anything)")
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         if os.environ.get(var) != "1":
