@@ -1,4 +1,4 @@
-// Explore controls on the static site (npnet.widgets.explore): each knob's range input picks a
+// Explore controls on the static site (npnet_book.explore.explore): each knob's range input picks a
 // value; the frame for the chosen combination is shown and the readout updated. The frames are
 // precomputed <img>s, in itertools.product order of the knobs. No kernel, no framework.
 (function () {

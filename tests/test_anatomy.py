@@ -188,7 +188,7 @@ def rule_problems(nb, url):
                             " draw from npnet_book.seeds instead")
         if KERNEL_ONLY.search(cell.source):
             problems.append(f"code cell {i} uses interact/interactive, which needs a kernel;"
-                            " use npnet.widgets.explore (its sliders work on the static site)")
+                            " use npnet_book.explore.explore (its sliders work on the static site)")
         if EXPLORE_CALL.search(cell.source):
             if not any("text/html" in o.get("data", {}) and "npnet-explore" in o["data"]["text/html"]
                        for o in cell.outputs):
@@ -229,7 +229,7 @@ def anatomy_problems(nb, exempt=frozenset()):
         problems.append(f"only {n_asserts} asserted claims; a chapter needs at least 5")
     cells = code_cells(nb)
     if not any(EXPLORE_CALL.search(c.source) for c in cells):
-        problems.append("no widget (npnet.widgets.explore) in the Explore section")
+        problems.append("no widget (npnet_book.explore.explore) in the Explore section")
     if "exercises" in first:
         end = first["summary"][0] if "summary" in first else len(nb.cells)
         section = nb.cells[first["exercises"][0]:end]

@@ -4,7 +4,7 @@ Every page the toc lists is served over HTTP from the build folder (asset paths 
 file://) and loaded once. A page fails on: a request to any other host; an internal link,
 image or asset that does not load (links are followed, fragments looked up); a console error
 or uncaught exception; maths that MathJax left unrendered or rendered as an error; an image
-without alt text. Each Explore control (npnet.widgets.explore) has each of its sliders moved
+without alt text. Each Explore control (npnet_book.explore.explore) has each of its sliders moved
 with the keyboard, and the visible frame and the readout must change.
 
 Chromium is the one on the machine (Debian's `chromium` package); playwright drives it and

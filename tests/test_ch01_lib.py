@@ -1,4 +1,4 @@
-"""npnet.plots.unit_lines (added for chapter 1): one line w_j·x + b_j = 0 per unit."""
+"""npnet_book.plots.unit_lines (added for chapter 1): one line w_j·x + b_j = 0 per unit."""
 
 import matplotlib
 
@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from npnet import plots
+from npnet_book import plots
 
 
 def test_unit_lines_draws_each_units_zero_line_and_keeps_the_limits():

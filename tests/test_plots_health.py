@@ -1,5 +1,5 @@
-"""npnet.stats.health_step records one training step; npnet.plots.training_health draws them
-(chapter 5, reused by later chapters); npnet.plots.layer_ridge stacks per-layer histograms."""
+"""npnet.stats.health_step records one training step; npnet_book.plots.training_health draws them
+(chapter 5, reused by later chapters); npnet_book.plots.layer_ridge stacks per-layer histograms."""
 
 import math
 
@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import npnet  # noqa: E402
-import npnet.plots as plots  # noqa: E402
+from npnet_book import plots  # noqa: E402
 import npnet.stats as stats  # noqa: E402
 
 

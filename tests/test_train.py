@@ -300,12 +300,53 @@ def test_standardise_leaves_constant_pixels_at_zero(digits):
     np.testing.assert_allclose(X_train[:, ~constant].std(axis=0), 1.0, rtol=1e-12)
 
 
-def test_import_does_not_load_plotting_or_widgets():
-    code = ("import sys, npnet\n"
-            "bad = sorted(m for m in sys.modules\n"
-            "             if m.split('.')[0] in ('matplotlib', 'ipywidgets'))\n"
-            "assert not bad, bad\n"
+def test_import_npnet_loads_numpy_only():
+    """``import npnet`` (every submodule) brings in numpy and the standard library, nothing else:
+    none of matplotlib, ipywidgets, scikit-learn or PIL, which only the book's layer needs."""
+    code = ("import sys\n"
+            "before = set(sys.modules)\n"
+            "import npnet, npnet.data, npnet.gradcheck, npnet.meanfield, npnet.stats, npnet.walk\n"
+            "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
+            "print(sorted(new - set(sys.stdlib_module_names) - {'npnet', 'numpy'}))\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in\n"
+            "             ('matplotlib', 'ipywidgets', 'sklearn', 'PIL')))\n"
             "assert sorted(npnet.__all__) == sorted(set(npnet.__all__))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
+    third_party, presentation = result.stdout.splitlines()
+    assert third_party == "[]", f"import npnet loaded {third_party} besides numpy"
+    assert presentation == "[]", f"import npnet loaded {presentation}"
+
+
+def test_npnet_modules_import_without_a_circle():
+    """Every import between npnet's modules, including those inside functions, read from the
+    source: the graph has no cycle (a module never needs itself, however indirectly)."""
+    import ast
+    from pathlib import Path
+
+    lib = Path(npnet.__file__).parent
+    graph = {}
+    for path in lib.glob("*.py"):
+        name = path.stem
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                targets = [node.module] if node.module else [a.name for a in node.names]
+                edges |= {t.split(".")[0] for t in targets}
+        graph[name] = edges - {name}
+    assert "walk" in graph and graph["init"] <= {"_checks", "walk"}
+    state = {}
+
+    def visit(node, path):
+        if state.get(node) == "open":
+            raise AssertionError("import circle: " + " -> ".join(path + [node]))
+        if state.get(node) == "done":
+            return
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            visit(nxt, path + [node])
+        state[node] = "done"
+
+    for module in sorted(graph):
+        visit(module, [])

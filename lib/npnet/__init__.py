@@ -1,8 +1,8 @@
 """npnet — a small, readable NumPy neural-network library for the book.
 
 Core names are importable from the top level (see ``__all__``); the submodules ``init``,
-``optim``, ``gradcheck``, ``stats``, ``train`` and ``data`` are loaded too. ``npnet.plots``,
-``npnet.widgets`` need matplotlib/ipywidgets and are imported explicitly.
+``optim``, ``gradcheck``, ``stats``, ``train`` and ``data`` are loaded too. ``npnet_book.plots``,
+``npnet_book.explore`` need matplotlib/ipywidgets and are imported explicitly.
 """
 
 from . import data, gradcheck, init, optim, stats, train

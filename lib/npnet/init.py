@@ -12,6 +12,7 @@ import numpy as np
 
 from ._checks import choice, describe, need_rng, number_in, positive_int
 from ._checks import shape_tuple as _shape
+from .walk import layers_of
 
 __all__ = ["fans", "gain", "variance_scaling", "zeros", "constant", "normal", "uniform",
            "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal",
@@ -203,16 +204,13 @@ def lsuv(model, x, *, rng=None, tol=0.1, max_iter=10):
     ``train=False`` (no dropout noise, running statistics untouched). Returns the list of
     final output variances, one per ``Linear``.
     """
-    from .layers import Linear  # local imports keep init free of layer code at import time
-    from .model import layers_of
-
     rng = need_rng(rng, "lsuv")
     tol = number_in(tol, "tol", low=0.0, low_open=True)
     max_iter = positive_int(max_iter, "max_iter")
     h = x
     variances = []
     for layer in layers_of(model):
-        if isinstance(layer, Linear):
+        if "W" in getattr(layer, "params", {}):              # a Linear (duck-typed)
             W = layer.params["W"]
             W[...] = orthogonal(W.shape, rng=rng, dtype=W.dtype)
             for _ in range(max_iter):

@@ -1,5 +1,6 @@
-"""Containers: :class:`Sequential`, the :func:`mlp` builder, and :func:`layers_of`, the one
-way the library walks a model's layers (nested ``Sequential`` containers flattened)."""
+"""Containers: :class:`Sequential`, the :func:`mlp` builder and :func:`preserved_state`;
+:func:`layers_of`, the one way the library walks a model, is defined in :mod:`npnet.walk` and
+importable from here too."""
 
 from contextlib import contextmanager
 
@@ -7,26 +8,7 @@ import numpy as np
 
 from ._checks import choice, describe, number_in, positive_int
 from .layers import ACTIVATIONS, BatchNorm, Dropout, Linear, is_parametrised
-
-
-def layers_of(model):
-    """The layers of ``model`` in order, as a list: ``model`` is a ``Sequential`` (nested
-    ``Sequential`` containers are flattened), a single layer, or an iterable of layers."""
-    if isinstance(model, Sequential):
-        return list(model.layers)
-    if hasattr(model, "forward") and hasattr(model, "backward"):
-        return [model]
-    try:
-        items = list(model)
-    except TypeError:
-        raise TypeError(f"expected a model (a Sequential, a layer or a list of layers),"
-                        f" got {describe(model)}") from None
-    return [layer for item in items for layer in layers_of(item)]
-
-
-def parametrised_layers(model):
-    """The layers of ``model`` (see :func:`layers_of`) that have parameters."""
-    return [layer for layer in layers_of(model) if is_parametrised(layer)]
+from .walk import layers_of, parametrised_layers, running_stats  # noqa: F401 (public here too)
 
 
 class Sequential:
@@ -114,12 +96,6 @@ def mlp(sizes, activation="relu", init="he_normal", batch_norm=False, dropout=0.
         if dropout > 0:
             layers.append(Dropout(dropout, rng=rng))
     return Sequential(*layers)
-
-
-def running_stats(layer):
-    """``layer``'s running statistics: its ``running_*`` arrays (batch norm's mean and var)."""
-    return [v for k, v in vars(layer).items()
-            if k.startswith("running_") and isinstance(v, np.ndarray)]
 
 
 @contextmanager

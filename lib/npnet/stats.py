@@ -117,7 +117,7 @@ def health_step(model, x, y, *, loss, optimizer):
     (``{layer index: fraction}`` for the tanh/sigmoid and ReLU layers of this very forward
     pass, train mode; see the definitions above), ``"grad_norm"`` (``{index: ‖∂L/∂W‖}``) and
     ``"update_ratio"`` (``{index: std(ΔW)/std(W)}`` of this step). A list of these records,
-    one per step, is what :func:`npnet.plots.training_health` draws (chapter 5).
+    one per step, is what :func:`npnet_book.plots.training_health` draws (chapter 5).
     """
     traced = [(i, getattr(layer, "activation", None), h)
               for i, layer, h in trace(model, x, train=True)]

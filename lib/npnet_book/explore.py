@@ -100,7 +100,7 @@ class Explore:
 
     def __repr__(self):
         knobs = ", ".join(f"{k}: {len(v)} values" for k, v in self.sweep.items())
-        return f"<npnet.widgets.Explore ({knobs}; {len(self.frames)} frames)>"
+        return f"<npnet_book.explore.Explore ({knobs}; {len(self.frames)} frames)>"
 
     def index(self, positions):
         """Frame index for one position (value index) per knob."""

@@ -1,4 +1,4 @@
-"""npnet.widgets.explore: every combination precomputed once, byte-stable frames, an HTML form
+"""npnet_book.explore.explore: every combination precomputed once, byte-stable frames, an HTML form
 with one range input per knob and alt text on every frame, and clear errors for bad input."""
 
 import hashlib
@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from npnet.widgets import MAX_FRAMES, explore
+from npnet_book.explore import MAX_FRAMES, explore
 
 X = np.linspace(-3, 3, 50)
 
@@ -47,7 +47,7 @@ def test_html_form_ranges_frames_alt_and_readout():
 
 def test_frames_byte_stable_across_processes():
     code = ("import hashlib, numpy as np\n"
-            "from npnet.widgets import explore\n"
+            "from npnet_book.explore import explore\n"
             "x = np.linspace(-3, 3, 50)\n"
             "def draw(ax, s):\n"
             "    ax.plot(x, np.tanh(s * x)); ax.set(title=f's {s}', xlabel='z', ylabel='y')\n"

@@ -1,4 +1,4 @@
-"""Figures the chapters share (matplotlib; imported explicitly: ``import npnet.plots``).
+"""Figures the chapters share (matplotlib; imported explicitly: ``import npnet_book.plots``).
 
 Every function draws into ``ax`` if given (else a new figure), labels its axes, keeps a white
 background (legible in the site's dark theme) and returns the axes. In a notebook, assign the
