@@ -1,27 +1,57 @@
-// Explore controls on the static site (npnet_book.explore.explore): each knob's range input picks a
-// value; the frame for the chosen combination is shown and the readout updated. The frames are
-// precomputed <img>s, in itertools.product order of the knobs. No kernel, no framework.
+// Explore controls on the static site (npnet_book.explore.explore). Each knob is a range input
+// (numbers) or a radio group in a <fieldset> (names); the frame for the chosen combination is
+// shown and the readout updated. The frames are precomputed <img>s, in itertools.product order
+// of the knobs (first knob slowest). No kernel, no framework.
 (function () {
   "use strict";
+  function knobsOf(box) {
+    return Array.prototype.map.call(box.querySelectorAll("[data-knob]"), function (el) {
+      if (el.tagName === "FIELDSET") {
+        var radios = Array.prototype.slice.call(el.querySelectorAll("input[type=radio]"));
+        return {
+          name: el.getAttribute("data-knob"), inputs: radios, size: radios.length,
+          position: function () {
+            for (var i = 0; i < radios.length; i++) if (radios[i].checked) return i;
+            return 0;
+          },
+          label: function (i) { return radios[i].parentNode.textContent; },
+          show: function () {}
+        };
+      }
+      var labels = JSON.parse(el.getAttribute("data-labels"));
+      return {
+        name: el.getAttribute("data-knob"), inputs: [el], size: labels.length,
+        position: function () { return Number(el.value); },
+        label: function (i) { return labels[i]; },
+        show: function (i) {
+          el.setAttribute("aria-valuetext", labels[i]);
+          var out = el.parentNode.querySelector("output");
+          if (out) out.textContent = labels[i];
+        }
+      };
+    });
+  }
   function wire(box) {
-    var inputs = Array.prototype.slice.call(box.querySelectorAll("input[type=range][data-knob]"));
+    var knobs = knobsOf(box);
     var frames = box.querySelectorAll(".npnet-explore-frames img");
     var readout = box.querySelector(".npnet-explore-readout");
     function update() {
       var index = 0, parts = [];
-      inputs.forEach(function (input) {
-        var labels = JSON.parse(input.getAttribute("data-labels"));
-        var pos = Number(input.value);
-        index = index * labels.length + pos;
-        input.setAttribute("aria-valuetext", labels[pos]);
-        var out = input.parentNode.querySelector("output");
-        if (out) out.textContent = labels[pos];
-        parts.push(input.getAttribute("data-knob") + " = " + labels[pos]);
+      knobs.forEach(function (knob) {
+        var pos = knob.position();
+        index = index * knob.size + pos;
+        knob.show(pos);
+        parts.push(knob.name + " = " + knob.label(pos));
       });
       for (var i = 0; i < frames.length; i++) frames[i].hidden = (i !== index);
       if (readout) readout.textContent = parts.join(", ");
     }
-    inputs.forEach(function (input) { input.addEventListener("input", update); });
+    knobs.forEach(function (knob) {
+      knob.inputs.forEach(function (input) {
+        input.addEventListener("input", update);
+        input.addEventListener("change", update);
+      });
+    });
     update();
   }
   function init() {

@@ -6,6 +6,8 @@ catch a notebook that breaks each rule.
 """
 
 import ast
+import base64
+import io
 import re
 import sys
 from pathlib import Path
@@ -172,6 +174,74 @@ def claims_table_problems(nb):
     return problems
 
 
+COLOUR_KEYWORDS = {"color", "colors", "c", "facecolor", "edgecolor", "fc", "ec", "mfc", "mec",
+                   "markerfacecolor", "markeredgecolor", "colour", "colours"}
+# a matplotlib colour written out: "C3", "#1f77b4", a grey level "0.4", a named colour
+COLOUR_STRING = re.compile(r"^(C\d|#[0-9a-fA-F]{3,8}|0?\.\d+|[01]|[a-z]+(grey|gray)?)$")
+# a format string that carries a colour: "k--", "C1o", "r:"
+FORMAT_WITH_COLOUR = re.compile(r"^[-.:o^v<>sp*+xdDhH|_1-4,]*(C\d|[bgrcmykw])[-.:o^v<>sp*+xdDhH|_1-4,]*$")
+
+
+def colour_literals(source):
+    """Literal colours in code: a string or f-string given to a colour keyword, a "C<digit>" or
+    "#rrggbb" string anywhere, a plot format string that names a colour."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in COLOUR_KEYWORDS:
+            value = node.value
+            if isinstance(value, ast.JoinedStr) or (
+                    isinstance(value, ast.Constant) and isinstance(value.value, str)
+                    and value.value not in ("none", "white")):
+                found.append(f"{node.arg}={ast.unparse(value)}")
+            elif isinstance(value, (ast.List, ast.Tuple)) and any(
+                    isinstance(e, (ast.Constant, ast.JoinedStr)) for e in value.elts):
+                found.append(f"{node.arg}={ast.unparse(value)}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(
+                r"C\d|#[0-9a-fA-F]{6}", node.value):
+            found.append(repr(node.value))
+        elif isinstance(node, ast.JoinedStr) and re.match(r"^C\{", ast.unparse(node)[2:]):
+            found.append(ast.unparse(node))
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(
+                node.func, "id", None)) in ("plot", "semilogy", "semilogx", "loglog", "errorbar"):
+            found += [repr(a.value) for a in node.args if isinstance(a, ast.Constant)
+                      and isinstance(a.value, str) and FORMAT_WITH_COLOUR.match(a.value)]
+    return sorted(set(found))
+
+
+def image_problems(i, cell):
+    """Stored figures and Explore frames: rendered at twice the text column's width in pixels
+    (npnet_book.plots.figure_png), tick labels at least MIN_TICK_PX CSS px at that width."""
+    from npnet_book.plots import COLUMN_PX, DENSITY, MIN_TICK_PX, min_tick_css_px
+    from PIL import Image
+
+    pngs = []
+    for o in cell.outputs:
+        data = o.get("data", {})
+        if "image/png" in data:
+            pngs.append(base64.b64decode(data["image/png"]))
+        pngs += [base64.b64decode(m) for m in re.findall(
+            r'src="data:image/png;base64,([^"]+)"', data.get("text/html", ""))[:3]]
+    problems = []
+    for png in pngs:
+        try:
+            width = Image.open(io.BytesIO(png)).width
+        except Exception:
+            problems.append(f"code cell {i} stores an image that is not a PNG")
+            continue
+        tick = min_tick_css_px(png)
+        if width < DENSITY * COLUMN_PX:
+            problems.append(f"code cell {i} stores a figure {width} px wide; figures are drawn at"
+                            f" {DENSITY * COLUMN_PX} px (import npnet_book.plots before drawing)")
+        elif tick is not None and tick < MIN_TICK_PX:
+            problems.append(f"code cell {i}: tick labels are {tick} CSS px at the column's width"
+                            f" (at least {MIN_TICK_PX}): make the figure narrower (about 6.9 in)")
+    return problems
+
+
 def rule_problems(nb, url):
     """Rules for every notebook, the toolkit included."""
     problems = []
@@ -200,6 +270,11 @@ def rule_problems(nb, url):
         if has_image and not has_alt:
             problems.append(f"code cell {i} draws a figure without alt text"
                             " (cell metadata mystnb.image.alt)")
+        problems += image_problems(i, cell)
+        colours = colour_literals(cell.source)
+        if colours:
+            problems.append(f"code cell {i} writes colours by hand ({', '.join(colours[:4])}):"
+                            " use npnet_book.plots.color(name), shades(n) or series(n)")
         if cell.source.rstrip().endswith(";"):
             problems.append(f"code cell {i} ends with ';' — nbval runs without history, so the"
                             " semicolon does not hide the output; end with an assignment")
@@ -311,7 +386,7 @@ def test_checks_catch_a_broken_notebook():
         nbformat.v4.new_code_cell("explore(draw, scale=[1, 2])",
                                   metadata={"tags": ["nbval-ignore-output"]}),
         nbformat.v4.new_code_cell("interact(f, x=1)"),
-        nbformat.v4.new_code_cell("plot();"),
+        nbformat.v4.new_code_cell("plot(x, y, 'k--', color='C3');"),
         nbformat.v4.new_code_cell("w = npnet.mlp([2, 2], rng=np.random.default_rng(seed))\n"
                                   "x = npnet.data.blob(random_state=0)"),
         nbformat.v4.new_code_cell("h = fit(w, x)\nprint(h.acc)"),
@@ -331,7 +406,8 @@ def test_checks_catch_a_broken_notebook():
                      "out of order", "asserted claims", "needs a kernel", "no HTML form",
                      "code cell 4 builds a generator", "code cell 5 shows a training result",
                      "code cell 7 asserts a claim on a fixed seed", "claims table",
-                     "code cell 10 shows a training result"]:   # rows changed by rows.append
+                     "code cell 10 shows a training result", "code cell 3 writes colours by hand",
+                     "'k--'", "color='C3'", "code cell 3 stores an image that is not a PNG"]:   # rows changed by rows.append
         assert expected in problems, expected
     # the explore cell (1) neither trains nor uses a training result; cell 6 uses one
     assert "code cell 1 is tagged" in problems and "code cell 6 is tagged" not in problems

@@ -2,6 +2,7 @@
 with one range input per knob and alt text on every frame, and clear errors for bad input."""
 
 import hashlib
+import io
 import re
 import subprocess
 import sys
@@ -57,12 +58,22 @@ def test_frames_byte_stable_across_processes():
     assert len(runs) == 1
 
 
-def test_frames_are_png_without_software_or_time_chunks():
+def test_frames_are_sharp_png_without_software_or_time_chunks():
+    """Twice the text column's width in pixels; one text chunk, the smallest tick label's size
+    at the column's width (a 6.9-inch frame shows 10-point ticks at 10·690/(72·6.9) = 13.9 px);
+    nothing that changes run to run."""
+    from PIL import Image
+
+    from npnet_book.plots import COLUMN_PX, min_tick_css_px
+
     e = explore(draw, scale=[1.0])
     png = e.frames[0]
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    for chunk in (b"tEXt", b"iTXt", b"zTXt", b"tIME"):
+    assert Image.open(io.BytesIO(png)).width == 2 * COLUMN_PX
+    assert png.count(b"tEXt") == 1 and min_tick_css_px(png) == pytest.approx(13.9, abs=0.05)
+    for chunk in (b"iTXt", b"zTXt", b"tIME", b"Software", b"Creation"):
         assert chunk not in png
+    assert f'width="{COLUMN_PX}"' in e._repr_html_()
 
 
 def test_mimebundle_has_html_and_widget_view():
@@ -127,3 +138,38 @@ def test_alt_string_and_function():
     assert e.alts == ["A tanh curve; at scale = 1", "A tanh curve; at scale = 2"]
     e = explore(draw, alt=lambda scale: f"slope {scale:g}", scale=[1.0])
     assert e.alts == ["slope 1"]
+
+
+def test_names_are_buttons_and_numbers_are_sliders():
+    """A knob of names is a radio group showing every choice (one checked, the middle one), a
+    knob of numbers a range input with its value in an <output>; names are unique per control."""
+    def draw2(ax, activation, scale):
+        ax.plot(X, scale * (np.tanh(X) if activation == "tanh" else np.maximum(X, 0)))
+
+    e = explore(draw2, activation=["tanh", "relu", "elu"], scale=[0.5, 1.0])
+    page = e._repr_html_()
+    group = re.search(r'<fieldset class="[^"]*npnet-explore-choice[^"]*" data-knob="activation">'
+                      r'<legend>activation</legend>(.*?)</fieldset>', page)
+    assert group, page[:400]
+    radios = re.findall(r'<input type="radio" name="([^"]+)" value="(\d)"( checked)?>'
+                        r'<span>(\w+)</span>', group.group(1))
+    assert [(v, c, t) for _, v, c, t in radios] == [("0", "", "tanh"), ("1", " checked", "relu"),
+                                                    ("2", "", "elu")]
+    assert len({name for name, *_ in radios}) == 1
+    assert 'type="range"' in page and 'data-knob="scale"' in page and "<output>1</output>" in page
+    assert 'type="radio"' not in explore(draw, scale=[1, 2, 3])._repr_html_()
+
+
+def test_live_view_uses_buttons_for_names():
+    widgets = pytest.importorskip("ipywidgets")
+
+    def draw2(ax, activation, scale):
+        ax.plot(X, scale * (np.tanh(X) if activation == "tanh" else np.maximum(X, 0)))
+
+    view = explore(draw2, activation=["tanh", "relu"], scale=[0.5, 1.0]).widget()
+    kinds = [type(w) for w in view.children]
+    assert kinds == [widgets.ToggleButtons, widgets.SelectionSlider, widgets.Image]
+    image = view.children[2]
+    before = image.value
+    view.children[0].value = 0
+    assert image.value != before

@@ -62,7 +62,8 @@ def test_training_health_draws_one_row_per_run():
                                  title="two runs")
     assert axes.shape == (2, 5)
     loss_ax = axes[0, 0]
-    assert loss_ax.get_ylabel() == "tanh" and loss_ax.get_title().startswith("tanh:")
+    assert loss_ax.get_title() == "tanh" and loss_ax.get_ylabel() == "loss"
+    assert axes[1, 0].get_title() == "relu" and axes[1, 0].get_ylabel() == ""
     ln3 = [line for line in loss_ax.get_lines() if line.get_label() == "ln 3"]
     assert len(ln3) == 1 and ln3[0].get_ydata()[0] == pytest.approx(math.log(3))
     np.testing.assert_allclose(loss_ax.get_lines()[0].get_ydata(),
@@ -73,7 +74,7 @@ def test_training_health_draws_one_row_per_run():
     assert len(axes[1, 2].get_lines()) == 2            # two ReLU layers
     assert axes[0, 3].get_yscale() == "log" and axes[0, 4].get_yscale() == "log"
     assert axes[0, 1].get_ylim() == pytest.approx((-0.03, 1.03))
-    assert all(ax.get_xlabel() == "step" for ax in axes[-1])
+    assert all(ax.get_xlabel() == "step" for ax in axes[:, -1])
     assert axes[0, 0].figure._suptitle.get_text() == "two runs"
     plt.close("all")
 

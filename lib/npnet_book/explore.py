@@ -2,35 +2,39 @@
 
 ``draw(ax, **knobs)`` draws one frame into ``ax``; a *sweep* gives each knob the values it
 may take, e.g. ``explore(draw, lr=[0.01, 0.1, 1.0])``. :func:`explore` draws every
-combination of knob values once, when the notebook executes, and shows them behind one slider
-per knob:
+combination of knob values once, when the notebook executes, and shows them behind one control
+per knob: a row of buttons for a knob whose values are names (an activation, an initialiser),
+a slider showing its value for a knob whose values are numbers:
 
-- in a live kernel (Jupyter, Binder, Colab) as ipywidgets sliders that swap the precomputed
-  frames in an ``ipywidgets.Image`` (nothing is drawn through an ``Output`` widget);
-- on the static site as HTML: one ``<input type="range">`` per knob, the frames as ``<img>``
-  data URIs with alt text and a readout of the knob values, driven by ``_static/explore.js``.
+- in a live kernel (Jupyter, Binder, Colab) as ipywidgets ``ToggleButtons`` and
+  ``SelectionSlider`` (both in ipywidgets 7 and 8) that swap the precomputed frames in an
+  ``ipywidgets.Image`` (nothing is drawn through an ``Output`` widget);
+- on the static site as HTML: a radio group (``<fieldset>``) or an ``<input type="range">`` per
+  knob, the frames as ``<img>`` data URIs with alt text and a readout of the knob values,
+  driven by ``_static/explore.js``. Both work from the keyboard (arrow keys) and carry labels.
 
-Frames are byte-stable PNGs (fixed size and dpi, no software/date metadata, a fixed 256-colour
-palette), so strict nbval compares the HTML form, frames included, exactly. :func:`static`
-draws the same sweep as small multiples, for the rare figure that says something the slider
-doesn't; it takes the same arguments.
+Frames are byte-stable PNGs (:func:`npnet_book.plots.figure_png`: twice the text column's
+width in pixels, shown at the column's width, a 256-colour palette, no date metadata), so strict
+nbval compares the HTML form, frames included, exactly. :func:`static` draws the same sweep as
+small multiples, for the rare figure that says something the control doesn't; it takes the
+same arguments.
 """
 
 import base64
+import hashlib
 import html
-import io
 import itertools
 import json
+import numbers
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .plots import grid
+from .plots import COLUMN_PX, FULL_WIDTH, figure_png, grid
 
 MAX_FRAMES = 30       # combinations per control: the page must stay light (≤ 2.5 MB per chapter)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-DPI = 72              # 5 × 3.4 in → 360 × 245 px; a palette PNG of a line plot is ~10-25 kB
+FIGSIZE = (FULL_WIDTH, 3.7)   # inches: shown 690 × 370 CSS px, rendered 1380 × 740 px
 
 
 def _check_sweep(sweep):
@@ -68,21 +72,11 @@ def _default_alt(ax, knobs):
     return f"{'; '.join(parts)}; at {_readout(knobs)}"
 
 
-def _png(fig):
-    """The figure as PNG bytes that are identical run to run: Agg raster, white background,
-    quantised to a 256-colour palette (3-4× smaller than RGBA, no visible loss for line plots),
-    no metadata chunks."""
-    from PIL import Image as PILImage
-
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    rgba = np.asarray(canvas.buffer_rgba())
-    img = PILImage.fromarray(rgba[..., :3].copy(), mode="RGB")
-    img = img.quantize(colors=256, method=PILImage.Quantize.MEDIANCUT,
-                       dither=PILImage.Dither.NONE)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
-    return buf.getvalue()
+def is_numeric(values):
+    """True if every value is a real number (not a bool): such a knob is a slider; any other
+    knob is a row of buttons."""
+    return all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+               for v in values)
 
 
 class Explore:
@@ -108,44 +102,57 @@ class Explore:
 
     # --- the live view: ipywidgets -------------------------------------------------------
     def widget(self):
-        """The ipywidgets view (built once): one SelectionSlider per knob above an Image."""
+        """The ipywidgets view (built once): per knob a ``ToggleButtons`` row (names) or a
+        ``SelectionSlider`` (numbers), above an ``Image`` as wide as the text column."""
         if self._widget is None:
             import ipywidgets as widgets
 
-            sliders = [widgets.SelectionSlider(
-                options=[(_label(v), i) for i, v in enumerate(values)],
-                value=self.start[k], description=name, continuous_update=True,
-                style={"description_width": "initial"},
-                layout=widgets.Layout(width="min(100%, 28em)"))
-                for k, (name, values) in enumerate(self.sweep.items())]
-            width = int(round(self.figsize[0] * DPI))
+            controls = []
+            for k, (name, values) in enumerate(self.sweep.items()):
+                options = [(_label(v), i) for i, v in enumerate(values)]
+                kind = widgets.SelectionSlider if is_numeric(values) else widgets.ToggleButtons
+                extra = {"continuous_update": True} if is_numeric(values) else {}
+                controls.append(kind(options=options, value=self.start[k], description=name,
+                                     style={"description_width": "initial"}, **extra))
             image = widgets.Image(value=self.frames[self.index(self.start)], format="png",
-                                  layout=widgets.Layout(width=f"{width}px"))
+                                  layout=widgets.Layout(width="100%", max_width=f"{COLUMN_PX}px"))
 
             def show(_change=None):
-                image.value = self.frames[self.index([s.value for s in sliders])]
+                image.value = self.frames[self.index([c.value for c in controls])]
 
-            for s in sliders:
-                s.observe(show, names="value")
-            self._widget = widgets.VBox([*sliders, image])
+            for c in controls:
+                c.observe(show, names="value")
+            self._widget = widgets.VBox([*controls, image])
         return self._widget
 
     # --- the static view: HTML + _static/explore.js ----------------------------------------
+    def _knob_html(self, k, name, uid):
+        labels = [_label(v) for v in self.sweep[name]]
+        start, knob = self.start[k], html.escape(name)
+        if not is_numeric(self.sweep[name]):
+            buttons = "".join(
+                f'<label><input type="radio" name="{uid}-{k}" value="{i}"'
+                f'{" checked" if i == start else ""}><span>{html.escape(text)}</span></label>'
+                for i, text in enumerate(labels))
+            return (f'<fieldset class="npnet-explore-knob npnet-explore-choice" '
+                    f'data-knob="{knob}"><legend>{knob}</legend>{buttons}</fieldset>')
+        return (f'<label class="npnet-explore-knob"><span>{knob}</span> '
+                f'<input type="range" min="0" max="{len(labels) - 1}" step="1" '
+                f'value="{start}" data-knob="{knob}" '
+                f"data-labels='{html.escape(json.dumps(labels), quote=True)}' "
+                f'aria-valuetext="{html.escape(labels[start])}"> '
+                f'<output>{html.escape(labels[start])}</output></label>')
+
     def _repr_html_(self):
         names = list(self.sweep)
         first = self.index(self.start)
-        width, height = (int(round(s * DPI)) for s in self.figsize)
-        rows = []
-        for k, name in enumerate(names):
-            labels = [_label(v) for v in self.sweep[name]]
-            rows.append(
-                f'<label class="npnet-explore-knob"><span>{html.escape(name)}</span> '
-                f'<input type="range" min="0" max="{len(labels) - 1}" step="1" '
-                f'value="{self.start[k]}" data-knob="{html.escape(name)}" '
-                f"data-labels='{html.escape(json.dumps(labels), quote=True)}' "
-                f'aria-valuetext="{html.escape(labels[self.start[k]])}"> '
-                f'<output>{html.escape(labels[self.start[k]])}</output></label>')
+        digest = hashlib.sha1(json.dumps([names, self.alts]).encode())
+        for png in self.frames:
+            digest.update(png)
+        uid = "npnet-explore-" + digest.hexdigest()[:10]
+        rows = [self._knob_html(k, name, uid) for k, name in enumerate(names)]
         knobs0 = {n: self.sweep[n][self.start[k]] for k, n in enumerate(names)}
+        width, height = COLUMN_PX, round(COLUMN_PX * self.figsize[1] / self.figsize[0])
         imgs = []
         for i, (png, alt) in enumerate(zip(self.frames, self.alts)):
             data = base64.b64encode(png).decode("ascii")
@@ -153,7 +160,7 @@ class Explore:
             imgs.append(f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
                         f'width="{width}" height="{height}" data-frame="{i}"{hidden}>')
         return (
-            '<div class="npnet-explore">\n'
+            f'<div class="npnet-explore" id="{uid}">\n'
             '<div class="npnet-explore-knobs">\n' + "\n".join(rows) + "\n</div>\n"
             f'<p class="npnet-explore-readout" aria-live="polite">{html.escape(_readout(knobs0))}</p>\n'
             '<div class="npnet-explore-frames">\n' + "\n".join(imgs) + "\n</div>\n</div>")
@@ -171,9 +178,9 @@ class Explore:
         return bundle
 
 
-def explore(draw, figsize=(5, 3.4), alt=None, **sweep):
+def explore(draw, figsize=FIGSIZE, alt=None, **sweep):
     """Precompute ``draw(ax, **knobs)`` for every combination of the knobs' values (at most
-    30) and return an :class:`Explore` control: sliders that swap those frames, live in a
+    30) and return an :class:`Explore` control: buttons or sliders that swap those frames, live in a
     kernel and as plain HTML on the static site. Each knob starts at its middle value.
 
     ``alt`` is the frames' alt text: a string (the knob values are appended) or a function
@@ -199,10 +206,10 @@ def explore(draw, figsize=(5, 3.4), alt=None, **sweep):
     frames, alts = [], []
     for combo in itertools.product(*sweep.values()):
         knobs = dict(zip(sweep, combo))
-        fig = Figure(figsize=figsize, dpi=DPI, layout="constrained", facecolor="white")
+        fig = Figure(figsize=figsize, layout="constrained", facecolor="white")
         ax = fig.add_subplot()
         draw(ax, **knobs)
-        frames.append(_png(fig))
+        frames.append(figure_png(fig))
         if alt is None:
             alts.append(_default_alt(ax, knobs))
         elif isinstance(alt, str):
@@ -217,7 +224,7 @@ def static(draw, ncols=None, size=(2.8, 2.3), sharex=True, sharey=True, **sweep)
     """The sweep as small multiples: one panel per value of a single knob, a rows × columns
     grid for two knobs (first knob down, second across); further knobs stay at their middle
     value. Each panel is titled with its knob values. Returns the figure. Use it only where the
-    side-by-side view says something the :func:`explore` slider doesn't."""
+    side-by-side view says something the :func:`explore` control doesn't."""
     sweep = _check_sweep(sweep)
     names = list(sweep)
     varied = names[:2]

@@ -1,19 +1,154 @@
-"""Figures the chapters share (matplotlib; imported explicitly: ``import npnet_book.plots``).
+"""Figures the chapters share, the book's one palette, and how every figure becomes a PNG.
 
 Every function draws into ``ax`` if given (else a new figure), labels its axes, keeps a white
 background (legible in the site's dark theme) and returns the axes. In a notebook, assign the
 result (``ax = ...``) so no object repr is printed.
+
+**Colours.** :data:`PALETTE` gives each recurring thing one colour in every figure (each
+activation, each initialiser, batch norm or not, training or validation, theory and guide
+lines); :func:`color` looks one up, :func:`shades` colours an ordered series (depth, a scale)
+light to dark, :func:`series` gives distinct colours to one-off categories. Chapters use no
+literal colours (the anatomy test refuses them); any two palette entries are at least ΔE 15
+apart in CIELAB (a unit test).
+
+**Sharp figures.** Importing this module makes IPython render every matplotlib figure with
+:func:`figure_png`: at ``DENSITY`` × the text column's width in pixels (2 × 690), shown at the
+column's width, so a figure is sharp on a high-density screen. A figure ``w`` inches wide then
+shows a font of ``s`` points at ``s·690/(72·w)`` CSS px: design figures about ``FULL_WIDTH``
+(6.9 in) wide, where 10-point tick labels are 13.9 px; the PNG records its smallest tick label's
+size (``min-tick-css-px``), which the anatomy test holds at ``MIN_TICK_PX`` or more.
 """
+
+import io
+import zlib
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+COLUMN_PX = 690     # the site's text column at a 1280-px window, in CSS px
+DENSITY = 2         # PNG pixels per CSS px
+FULL_WIDTH = 6.9    # inches: 100 CSS px per inch at the column's width
+MIN_TICK_PX = 10    # smallest tick label a reader should have to read, in CSS px
+
+PALETTE = {
+    # activations
+    "tanh": "#e66101", "relu": "#1f5fbf", "leaky_relu": "#4fa8e0", "elu": "#7b3fa0",
+    "sigmoid": "#c2185b", "linear": "#6b4e16",
+    # initialisers (and the all-zero start)
+    "glorot": "#1a9850", "he": "#d62728", "lecun": "#b8a000", "orthogonal": "#00838f",
+    "lsuv": "#e78ac3", "zeros": "#a0522d",
+    # normalisation
+    "bn": "#0b5d3b", "no_bn": "#f4a259",
+    # data
+    "train": "#17324d", "validation": "#8fbf3f",
+    # theory and guides: the prediction's line, reference lines, background traces
+    "theory": "#222222", "reference": "#777777", "faint": "#c4c4c4",
+}
+_ALIASES = {"xavier": "glorot", "kaiming": "he", "leaky relu": "leaky_relu", "identity": "linear",
+            "batch norm": "bn", "no bn": "no_bn", "val": "validation", "test": "validation",
+            "training": "train"}
+# one-off categories (colour-blind-safe, Okabe & Ito 2008); no meaning carries between figures
+_SERIES = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 BOOK_STYLE = {
     "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
     "figure.dpi": 100, "font.size": 10, "axes.titlesize": 10, "axes.labelsize": 10,
+    "xtick.labelsize": 10, "ytick.labelsize": 10,
     "legend.fontsize": 9, "axes.spines.top": False, "axes.spines.right": False,
+    "figure.figsize": (FULL_WIDTH, 3.6), "figure.constrained_layout.use": True,
+    "axes.prop_cycle": plt.cycler(color=list(_SERIES)),
 }
 plt.rcParams.update(BOOK_STYLE)
+
+
+def color(name):
+    """The palette's colour for ``name`` (e.g. ``"relu"``, ``"he_normal"``, ``"validation"``):
+    an initialiser's ``_normal``/``_uniform`` suffix and the aliases in ``_ALIASES`` are
+    understood. Unknown names raise ``ValueError`` listing the known ones."""
+    if not isinstance(name, str):
+        raise TypeError(f"a palette entry is named by a string, got {type(name).__name__}")
+    key = name.lower().replace("-", "_")
+    for suffix in ("_normal", "_uniform"):
+        key = key[: -len(suffix)] if key.endswith(suffix) else key
+    key = _ALIASES.get(key.replace("_", " "), _ALIASES.get(key, key))
+    if key not in PALETTE:
+        raise ValueError(f"no palette colour for {name!r}; known: {', '.join(sorted(PALETTE))}")
+    return PALETTE[key]
+
+
+def shades(n, light=0.85, dark=0.1):
+    """``n`` colours for an ordered series (layers, depths, a scale's values), light to dark
+    along viridis; the first is the lightest."""
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"shades needs a positive number of colours, got {n!r}")
+    return [tuple(c) for c in plt.cm.viridis(np.linspace(light, dark, n))]
+
+
+def series(n):
+    """``n`` distinct colours for one-off categories that have no palette entry (at most 7)."""
+    if not isinstance(n, (int, np.integer)) or not 1 <= n <= len(_SERIES):
+        raise ValueError(f"series gives 1 to {len(_SERIES)} colours, got {n!r}")
+    return list(_SERIES[:n])
+
+
+def _min_tick_points(fig):
+    sizes = [t.get_fontsize() for ax in fig.axes if ax.get_visible()
+             for t in (*ax.get_xticklabels(), *ax.get_yticklabels()) if t.get_text()]
+    return min(sizes) if sizes else None
+
+
+def figure_png(fig, width_px=DENSITY * COLUMN_PX):
+    """``fig`` as PNG bytes ``width_px`` pixels wide, byte-identical run to run: Agg raster on
+    white (the figure's own constrained layout, no cropping), quantised to a 256-colour palette
+    (3-4× smaller than RGBA, no visible loss for line plots), no date or software chunks, and
+    one text chunk ``min-tick-css-px``: the smallest tick label's size in CSS px when the image
+    is shown ``width_px / DENSITY`` wide."""
+    from PIL import Image, PngImagePlugin
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    width_in, dpi = fig.get_figwidth(), fig.dpi
+    fig.set_dpi((width_px + 0.5) / width_in)
+    try:
+        canvas.draw()
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    finally:
+        fig.set_dpi(dpi)
+    img = Image.fromarray(rgb, mode="RGB").quantize(
+        colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    info = PngImagePlugin.PngInfo()
+    points = _min_tick_points(fig)
+    if points is not None:
+        info.add_text("min-tick-css-px", f"{points / 72 * img.width / DENSITY / width_in:.1f}")
+    out = io.BytesIO()
+    img.save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def min_tick_css_px(png):
+    """The ``min-tick-css-px`` that :func:`figure_png` wrote into ``png`` (bytes), or ``None``."""
+    from PIL import Image
+
+    value = Image.open(io.BytesIO(png)).text.get("min-tick-css-px")
+    return None if value is None else float(value)
+
+
+def _use_for_inline_figures():
+    """Make IPython (when running) render figures with :func:`figure_png`, shown at the text
+    column's width."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    formatter.for_type(Figure, lambda fig: (figure_png(fig), {"width": COLUMN_PX}))
+
+
+_use_for_inline_figures()
 
 
 def _axes(ax, figsize=(5, 3.2)):
@@ -115,11 +250,11 @@ def decision_boundary(model, X, y, ax=None, resolution=150, margin=0.5, cmap="Rd
 
 def theory_vs_measurement(x, measured, predicted, ax=None, xlabel="", ylabel="",
                           label_measured="measured", label_predicted="theory", logx=False,
-                          logy=False):
+                          logy=False, color=_SERIES[1]):
     """Measured values (markers) and the theory's prediction (line) on the same axes."""
     ax = _axes(ax)
-    ax.plot(x, predicted, "-", color="0.2", label=label_predicted, zorder=1)
-    ax.plot(x, measured, "o", color="C1", label=label_measured, zorder=2, ms=5)
+    ax.plot(x, predicted, "-", color=PALETTE["theory"], label=label_predicted, zorder=1)
+    ax.plot(x, measured, "o", color=color, label=label_measured, zorder=2, ms=5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if logx:
@@ -130,7 +265,7 @@ def theory_vs_measurement(x, measured, predicted, ax=None, xlabel="", ylabel="",
     return ax
 
 
-def unit_lines(ax, W, b, styles=("--", ":"), colors=("C1", "C4"), lw=1.6):
+def unit_lines(ax, W, b, styles=("--", ":"), colors=_SERIES[1:4:2], lw=1.6):
     """For each hidden unit j of a layer on 2-D inputs, the line where its pre-activation is
     zero, ``w_j·x + b_j = 0`` (``w_j`` = column j of ``W``), across the axes' current limits,
     which are kept. ``W`` has shape ``(2, k)``, ``b`` shape ``(k,)``; unit j gets
@@ -169,7 +304,7 @@ def seed_strip(results, ax=None, ylabel="test accuracy", threshold=None, colors=
     labels = []
     for i, (label, values) in enumerate(results.items()):
         values = np.asarray(values, dtype=float).ravel()
-        color = colors[i % len(colors)] if colors else f"C{i}"
+        color = (colors or _SERIES)[i % len(colors or _SERIES)]
         jitter = np.linspace(-0.15, 0.15, values.size) if values.size > 1 else np.zeros(1)
         ax.plot(i + jitter, values, "o", color=color, ms=4, alpha=0.75)
         ax.plot([i - 0.28, i + 0.28], [values.mean()] * 2, color=color, lw=2.5)
@@ -177,7 +312,7 @@ def seed_strip(results, ax=None, ylabel="test accuracy", threshold=None, colors=
             label = f"{label}\n{int(np.sum(values >= threshold))} of {values.size} ≥ {threshold:g}"
         labels.append(label)
     if threshold is not None:
-        ax.axhline(threshold, color="0.5", ls=":", lw=1)
+        ax.axhline(threshold, color=PALETTE["reference"], ls=":", lw=1)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_ylabel(ylabel)
@@ -215,17 +350,18 @@ HEALTH_COLUMNS = (("loss", "loss"), ("saturated", "saturated share"), ("dead", "
                   ("grad_norm", "‖∂L/∂W‖ per layer"), ("update_ratio", "update / data per layer"))
 
 
-def training_health(runs, n_classes=None, size=(2.35, 1.9), title=""):
-    """The statistics a practitioner watches over the first steps, one row per run.
+def training_health(runs, n_classes=None, size=(None, 1.45), title=""):
+    """The statistics a practitioner watches over the first steps, one column per run.
 
-    ``runs`` maps a row label to a list of records, one per step, as returned by
-    :func:`npnet.stats.health_step`. Columns: the loss (with ln C dashed when ``n_classes`` = C
+    ``runs`` maps a run's label to a list of records, one per step, as returned by
+    :func:`npnet.stats.health_step`. Rows: the loss (with ln C dashed when ``n_classes`` = C
     is given: the loss of a network that predicts every class with probability 1/C), the
     saturated share of each tanh/sigmoid layer, the dead share of each ReLU layer, the gradient
     norm ‖∂L/∂W‖ of each weight layer and the update-to-data ratio of each weight layer (10⁻³
-    dotted). Per-layer curves run from light (first layer) to dark (last). Each column shares
-    its y-axis across rows; a column with nothing to show in a row says so. Returns the axes,
-    an array of shape ``(len(runs), 5)``; the figure is ``axes[0, 0].figure``.
+    dotted). Per-layer curves run from light (first layer) to dark (last). Each row shares its
+    y-axis across runs; a panel with nothing to show says so. ``size`` is (width of the figure,
+    default the text column's; height of a row) in inches. Returns the axes as an array of
+    shape ``(len(runs), 5)``, ``axes[run, statistic]``; the figure is ``axes[0, 0].figure``.
     """
     if not isinstance(runs, dict) or not runs:
         raise ValueError(f"runs must be a non-empty dict {{label: records}}, got {runs!r:.80}")
@@ -233,30 +369,31 @@ def training_health(runs, n_classes=None, size=(2.35, 1.9), title=""):
         if not records or not all(isinstance(r, dict) and "loss" in r for r in records):
             raise ValueError(f"run {label!r}: expected a non-empty list of records from"
                              " npnet.stats.health_step")
-    fig, axes = plt.subplots(len(runs), len(HEALTH_COLUMNS), squeeze=False, sharex=True,
-                             sharey="col", layout="constrained",
-                             figsize=(size[0] * len(HEALTH_COLUMNS), size[1] * len(runs)))
+    fig, grid_axes = plt.subplots(len(HEALTH_COLUMNS), len(runs), squeeze=False, sharex=True,
+                                  sharey="row", layout="constrained",
+                                  figsize=(size[0] or FULL_WIDTH, size[1] * len(HEALTH_COLUMNS)))
+    axes = grid_axes.T
     if title:
         fig.suptitle(title)
-    for row, (label, records) in zip(axes, runs.items()):
+    for column, (label, records) in zip(axes, runs.items()):
         steps = np.arange(len(records))
-        for ax, (key, name) in zip(row, HEALTH_COLUMNS):
-            ax.set_title(f"{label}: {name}" if key == "loss" else name)
+        column[0].set_title(label)
+        for ax, (key, name) in zip(column, HEALTH_COLUMNS):
+            if ax is axes[0, HEALTH_COLUMNS.index((key, name))]:
+                ax.set_ylabel(name)
             if key == "loss":
-                ax.plot(steps, [r["loss"] for r in records], color="C0", label="loss")
+                ax.plot(steps, [r["loss"] for r in records], color=PALETTE["train"], label="loss")
                 if n_classes:
-                    ax.axhline(np.log(n_classes), ls="--", color="0.4", lw=1,
+                    ax.axhline(np.log(n_classes), ls="--", color=PALETTE["reference"], lw=1,
                                label=f"ln {n_classes}")
-                ax.legend(frameon=False, fontsize=7)
-                ax.set_ylabel(label)
+                ax.legend(frameon=False, fontsize=8)
                 continue
             layers = sorted(records[0][key])
             if not layers:
                 ax.text(0.5, 0.5, "no such layers", ha="center", va="center",
-                        transform=ax.transAxes, color="0.4")
+                        transform=ax.transAxes, color=PALETTE["reference"])
                 continue
-            shades = plt.cm.viridis(np.linspace(0.85, 0.0, len(layers)))
-            for j, (index, colour) in enumerate(zip(layers, shades)):
+            for j, (index, colour) in enumerate(zip(layers, shades(len(layers), dark=0.0))):
                 depth = f"layer {j + 1}" if j in (0, len(layers) - 1) else None
                 ax.plot(steps, [r[key][index] for r in records], color=colour, lw=1.1,
                         label=depth)
@@ -265,14 +402,14 @@ def training_health(runs, n_classes=None, size=(2.35, 1.9), title=""):
             else:
                 ax.set_ylim(-0.03, 1.03)                   # shares
             if key == "update_ratio":
-                ax.axhline(1e-3, ls=":", color="0.4", lw=1)
-            ax.legend(frameon=False, fontsize=7)
-    for ax in axes[-1]:
+                ax.axhline(1e-3, ls=":", color=PALETTE["reference"], lw=1)
+            ax.legend(frameon=False, fontsize=8)
+    for ax in grid_axes[-1]:
         ax.set_xlabel("step")
     return axes
 
 
-def layer_ridge(samples, ax=None, value_range=None, bins=60, height=0.9, color="C0",
+def layer_ridge(samples, ax=None, value_range=None, bins=60, height=0.9, color=_SERIES[0],
                 xlabel="activation value", title=""):
     """Per-layer histograms stacked as a ridgeline: layer l (1 = first) sits at height l and
     its histogram, scaled to its own peak, rises by ``height``. ``samples`` is a list of arrays
