@@ -144,6 +144,9 @@ def _use_for_inline_figures():
     shell = get_ipython()
     if shell is None:
         return
+    # load the backend now (matplotlib picks it lazily): the inline backend sets IPython's
+    # figure formatter when it loads, and ours must come after it
+    plt.switch_backend(plt.rcParams["backend"])
     formatter = shell.display_formatter.formatters["image/png"]
     formatter.for_type(Figure, lambda fig: (figure_png(fig), {"width": COLUMN_PX}))
 
