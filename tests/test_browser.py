@@ -4,13 +4,16 @@ Every page the toc lists is served over HTTP from the build folder (asset paths 
 file://) and loaded once. A page fails on: a request to any other host; an internal link,
 image or asset that does not load (links are followed, fragments looked up); a console error
 or uncaught exception; maths that MathJax left unrendered or rendered as an error; an image
-without alt text. Each Explore control (npnet_book.explore.explore) has each of its sliders moved
-with the keyboard, and the visible frame and the readout must change.
+without alt text; a figure or Explore frame shown narrower than 90 % of the text column or
+with fewer than twice its shown width in pixels (at a 1280 × 800 window). Every knob of every
+Explore control (npnet_book.explore.explore) is moved with the keyboard (a slider to its other
+end, a row of buttons to the next button): the visible frame and the readout must change, and
+moving back must restore them.
 
 Chromium is the one on the machine (Debian's `chromium` package); playwright drives it and
 downloads no browser. Without one the tests skip, saying how to install it; `.ci/run` installs
 it and sets BOOK_REQUIRE_BROWSER=1, which turns the skip into a failure. Set
-BOOK_SCREENSHOTS=<folder> to save each Explore control before and after its first slider moves.
+BOOK_SCREENSHOTS=<folder> to save each Explore control before and after each knob moves.
 """
 
 import functools
@@ -108,12 +111,69 @@ def _visible_frame(control):
         return img ? [img.dataset.frame, img.src.length, img.src.slice(-64)] : null; }""")
 
 
+def _state(control):
+    return (_visible_frame(control), control.locator(".npnet-explore-readout").inner_text())
+
+
+def _move_every_knob(control, c, doc):
+    """Move each knob of one Explore control to another choice with the keyboard (a slider to
+    its other end, a button group to the next button), check the frame and the readout changed,
+    and put it back. With BOOK_SCREENSHOTS set, save the control before and after each move."""
+    problems = []
+    control.scroll_into_view_if_needed()
+    knobs = control.locator("[data-knob]")
+    if knobs.count() == 0:
+        return [f"Explore control {c} has no knob"]
+    shots = os.environ.get("BOOK_SCREENSHOTS")
+    for k in range(knobs.count()):
+        knob = knobs.nth(k)
+        name = knob.get_attribute("data-knob")
+        before = _state(control)
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            stem = f"{shots}/{doc.replace('/', '_')}_explore{c}_{name}"
+            control.screenshot(path=f"{stem}_before.png")
+        if knob.evaluate("e => e.tagName") == "FIELDSET":
+            radios = knob.locator("input[type=radio]")
+            checked = next(i for i in range(radios.count()) if radios.nth(i).is_checked())
+            radios.nth(checked).focus()
+            key = "ArrowRight" if checked < radios.count() - 1 else "ArrowLeft"
+            knob.page.keyboard.press(key)
+            undo = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+            moved = not radios.nth(checked).is_checked()
+        else:
+            start = int(knob.input_value())
+            knob.focus()
+            knob.press("Home" if start == int(knob.get_attribute("max")) else "End")
+            moved = int(knob.input_value()) != start
+        after = _state(control)
+        if shots:
+            control.screenshot(path=f"{stem}_after.png")
+        if not moved:
+            problems.append(f"Explore control {c}: the keyboard did not move {name!r}")
+        if before[0] is None or after[0] is None:
+            problems.append(f"Explore control {c}: no visible frame")
+        elif before[0][0] == after[0][0] or before[0][1:] == after[0][1:]:
+            problems.append(f"Explore control {c}: moving {name!r} did not change the frame")
+        if before[1] == after[1]:
+            problems.append(f"Explore control {c}: moving {name!r} did not change the readout")
+        if knob.evaluate("e => e.tagName") == "FIELDSET":
+            knob.page.keyboard.press(undo)                   # back where it was
+        else:
+            knob.press("Home")
+            for _ in range(start):
+                knob.press("ArrowRight")
+        if _state(control) != before:
+            problems.append(f"Explore control {c}: moving {name!r} back did not restore it")
+    return problems
+
+
 @pytest.mark.parametrize("doc", PAGES)
 def test_page(doc, server, browser):
     TIMES["pages"] = TIMES.get("pages", 0) + 1
     origin = urlsplit(server).netloc
     problems, external, local_failures = [], [], []
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, service_workers="block")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
 
     def route(r):
         url = r.request.url
@@ -177,36 +237,27 @@ def test_page(doc, server, browser):
             elif fragment and not re.search(r"""\bid=["']%s["']""" % re.escape(fragment), body):
                 problems.append(f"link to a missing anchor {href}")
 
-        # Explore controls: each slider moves the visible frame and the readout
+        # figures and Explore frames: shown at the text column's width, from twice the pixels
+        column = page.evaluate("""() => {
+            const a = document.querySelector('article.bd-article') || document.querySelector('main');
+            const st = getComputedStyle(a);
+            return a.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight); }""")
+        for img in page.evaluate("""() => Array.from(document.querySelectorAll(
+                '.cell_output img, .npnet-explore-frames img')).filter(i => !i.hidden).map(i => ({
+                src: (i.currentSrc || i.src).slice(-48), natural: i.naturalWidth,
+                shown: i.clientWidth}))"""):
+            if img["shown"] < 0.9 * column:
+                problems.append(f"figure shown {img['shown']} px wide in a {column:.0f}-px column"
+                                f" (at least 90 %): {img['src']}")
+            if img["natural"] < 2 * img["shown"]:
+                problems.append(f"figure {img['natural']} px wide shown at {img['shown']} px (needs"
+                                f" twice the pixels to be sharp): {img['src']}")
+
+        # Explore controls: every knob moved to another choice, by keyboard; the frame and the
+        # readout must change
         controls = page.locator(".npnet-explore")
         for c in range(controls.count()):
-            control = controls.nth(c)
-            control.scroll_into_view_if_needed()
-            sliders = control.locator("input[type=range]")
-            if sliders.count() == 0:
-                problems.append(f"Explore control {c} has no slider")
-            for s in range(sliders.count()):
-                slider = sliders.nth(s)
-                knob = slider.get_attribute("data-knob")
-                before = (_visible_frame(control), control.locator(".npnet-explore-readout").inner_text())
-                at_max = slider.input_value() == slider.get_attribute("max")
-                shots = os.environ.get("BOOK_SCREENSHOTS")
-                if shots and s == 0:
-                    Path(shots).mkdir(parents=True, exist_ok=True)
-                    name = doc.replace("/", "_")
-                    control.screenshot(path=f"{shots}/{name}_explore{c}_before.png")
-                slider.focus()
-                slider.press("Home" if at_max else "End")
-                after = (_visible_frame(control), control.locator(".npnet-explore-readout").inner_text())
-                if shots and s == 0:
-                    control.screenshot(path=f"{shots}/{name}_explore{c}_after.png")
-                if before[0] is None or after[0] is None:
-                    problems.append(f"Explore control {c}: no visible frame")
-                elif before[0][0] == after[0][0] or before[0][1:] == after[0][1:]:
-                    problems.append(f"Explore control {c}: moving {knob!r} did not change the frame")
-                if before[1] == after[1]:
-                    problems.append(f"Explore control {c}: moving {knob!r} did not change the readout")
-                slider.press("End" if at_max else "Home")   # back where it was
+            problems += _move_every_knob(controls.nth(c), c, doc)
     finally:
         context.close()
     problems += [f"request to another host: {u}" for u in sorted(set(external))]

@@ -16,8 +16,11 @@ MAX_PAGE_BYTES = 2.5e6      # a chapter's HTML plus its own images (issue 8)
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO = urlsplit(CONFIG["repository"]["url"]).path.strip("/")       # owner/name
 BRANCH = CONFIG["repository"]["branch"]
-PUBLIC_MODULES = sorted(p.stem for p in (ROOT / "lib" / "npnet").glob("*.py")
-                        if not p.stem.startswith("_"))
+# every public module of both packages: npnet's and npnet_book's modules and npnet_book's
+# exercises package (its per-chapter checker modules are documented by the chapters)
+PUBLIC_MODULES = sorted([f"{package}.{p.stem}" for package in ("npnet", "npnet_book")
+                         for p in (ROOT / "lib" / package).glob("*.py")
+                         if not p.stem.startswith("_")] + ["npnet_book.exercises"])
 
 
 WEIGHTS = {}
@@ -29,6 +32,8 @@ def _built(request):
     yield
     if WEIGHTS:   # shown in `make test`'s output, not only on failure
         lines = "".join(f"  {doc}: {w / 1e6:.2f} MB\n" for doc, w in WEIGHTS.items())
+        heaviest = max(WEIGHTS, key=WEIGHTS.get)
+        lines += f"  heaviest: {heaviest}, {WEIGHTS[heaviest] / 1e6:.2f} MB\n"
         with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
             request.config.pluginmanager.get_plugin("terminalreporter").write(
                 f"\nchapter page weights (HTML + images):\n{lines}")
@@ -80,11 +85,11 @@ def test_launch_buttons_open_this_notebook(doc):
 def test_every_public_module_has_an_api_page():
     docs = toc_documents()
     for name in PUBLIC_MODULES:
-        doc = f"api/npnet.{name}"
-        assert (ROOT / f"{doc}.md").is_file(), f"no API page {doc}.md for npnet.{name}"
+        doc = f"api/{name}"
+        assert (ROOT / f"{doc}.md").is_file(), f"no API page {doc}.md for {name}"
         assert doc in docs, f"{doc} is not in the toc"
         _, html = page(doc)
-        assert f'id="module-npnet.{name}"' in html, f"{doc}.html documents no module npnet.{name}"
+        assert f'id="module-{name}"' in html, f"{doc}.html documents no module {name}"
         assert html.count('class="sig sig-object py"') >= 1, f"{doc}.html documents no object"
 
 
