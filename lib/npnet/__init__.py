@@ -14,7 +14,8 @@ from .optim import SGD, Adam
 
 __all__ = [
     "Linear", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Identity", "BatchNorm", "Dropout",
-    "LayerNorm", "Sequential", "mlp", "softmax_cross_entropy", "mse", "binary_cross_entropy_with_logits",
+    "LayerNorm", "Sequential", "mlp", "softmax_cross_entropy", "mse",
+    "binary_cross_entropy_with_logits",
     "SGD", "Adam", "DivergenceError",
 ]
 

@@ -124,7 +124,8 @@ def float_dtype(dtype):
     """``np.dtype(dtype)`` if it is a floating dtype; otherwise raise ``TypeError``."""
     dtype = np.dtype(dtype)
     if not np.issubdtype(dtype, np.floating):
-        raise TypeError(f"dtype must be a floating dtype, got {dtype} (use np.float32 or np.float64)")
+        raise TypeError(f"dtype must be a floating dtype, got {dtype}"
+                        " (use np.float32 or np.float64)")
     return dtype
 
 

@@ -21,7 +21,8 @@ class Sequential:
 
     def __init__(self, *layers):
         for i, layer in enumerate(layers):
-            if isinstance(layer, type) or not all(hasattr(layer, f) for f in ("forward", "backward")):
+            if isinstance(layer, type) or not all(hasattr(layer, f)
+                                                  for f in ("forward", "backward")):
                 got = (f"the class {layer.__name__}: write {layer.__name__}(...) to make one"
                        if isinstance(layer, type) else describe(layer))
                 raise TypeError(f"Sequential expects instances of layers with forward/backward;"

@@ -158,7 +158,8 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, y_
         if not has_val:
             raise ValueError("early_stopping needs validation data: pass X_val and y_val")
     n = len(X)
-    starts = _batches(n, batch_size, any(isinstance(layer, BatchNorm) for layer in layers_of(model)))
+    has_bn = any(isinstance(layer, BatchNorm) for layer in layers_of(model))
+    starts = _batches(n, batch_size, has_bn)
 
     history = History()
     best, best_params, limit = np.inf, None, None
