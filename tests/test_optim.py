@@ -3,6 +3,7 @@ and argument validation."""
 
 import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -223,3 +224,168 @@ def test_clip_grad_norm_leaves_small_gradients_alone():
     assert total > 0
     with pytest.raises(ValueError, match="max_norm"):
         npnet.optim.clip_grad_norm(model, max_norm=0.0)
+
+
+# --- flat runs: the same bits as an update parameter by parameter -----------------------------
+
+class PerParameter:
+    """The optimisers as they were before the flat runs (npnet 2026-12): a loop over parameter
+    arrays, kept here as the reference the flat update must match bit for bit."""
+
+    def __init__(self, model, lr, weight_decay=0.0, momentum=0.0, betas=None, eps=1e-8):
+        self.slots = [(layer, name) for layer in model for name in layer.params]
+        self.lr, self.wd, self.mu, self.betas, self.eps, self.t = lr, weight_decay, momentum, \
+            betas, eps, 0
+        zeros = lambda: [np.zeros_like(layer.params[name]) for layer, name in self.slots]  # noqa
+        self.velocity, self.m, self.v, self.tmp, self.scratch = (zeros() for _ in range(5))
+
+    def gradient(self, i, layer, name):
+        g = layer.grads[name]
+        if self.wd and name == "W":
+            g = np.multiply(layer.params[name], self.wd, out=self.scratch[i])
+            g += layer.grads[name]
+        return g
+
+    def step(self):
+        if self.betas is None:
+            for i, (layer, name) in enumerate(self.slots):
+                g = self.gradient(i, layer, name)
+                if self.mu:
+                    v = self.velocity[i]
+                    v *= self.mu
+                    v += g
+                    g = v
+                layer.params[name] -= np.multiply(g, self.lr, out=self.scratch[i])
+            return
+        self.t += 1
+        b1, b2 = self.betas
+        step_size = self.lr / (1 - b1 ** self.t)
+        bias2 = np.sqrt(1 - b2 ** self.t)
+        for i, (layer, name) in enumerate(self.slots):
+            g = self.gradient(i, layer, name)
+            m, v, t, d = self.m[i], self.v[i], self.tmp[i], self.scratch[i]
+            np.multiply(g, 1 - b1, out=t)
+            m *= b1
+            m += t
+            np.multiply(g, 1 - b2, out=t)
+            t *= g
+            v *= b2
+            v += t
+            np.sqrt(v, out=d)
+            d /= bias2
+            d += self.eps
+            np.multiply(m, step_size, out=t)
+            t /= d
+            layer.params[name] -= t
+
+
+FLAT_CASES = {  # name: (npnet optimiser, keyword arguments of both)
+    "sgd": (npnet.SGD, dict(lr=0.1)),
+    "sgd-decay": (npnet.SGD, dict(lr=0.1, weight_decay=0.05)),
+    "sgd-momentum": (npnet.SGD, dict(lr=0.05, momentum=0.9)),
+    "sgd-momentum-decay": (npnet.SGD, dict(lr=0.05, momentum=0.9, weight_decay=0.05)),
+    "adam": (npnet.Adam, dict(lr=0.01, betas=(0.9, 0.999))),
+    "adam-decay": (npnet.Adam, dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.05)),
+}
+
+
+def bn_mlp(dtype=np.float64, seed=0):
+    """6-13-11-7-3 with BatchNorm: W, b, gamma, beta, with padding between them (odd sizes)."""
+    return npnet.mlp([6, 13, 11, 7, 3], batch_norm=True, rng=np.random.default_rng(seed),
+                     dtype=dtype)
+
+
+def train_together(models, optimisers, steps, seed=0, between=None):
+    """Real forward/backward steps of every model on the same batches; after each step the
+    parameters of all models must be equal bit for bit (np.array_equal)."""
+    rng = np.random.default_rng(seed)
+    dtype = models[0][0].dtype
+    for step in range(steps):
+        x = rng.standard_normal((12, models[0][0].fan_in)).astype(dtype)
+        y = rng.integers(0, 3, 12)
+        for model, opt in zip(models, optimisers):
+            _, dout = npnet.softmax_cross_entropy(model.forward(x), y)
+            model.backward(dout, input_grad=False)
+            opt.step()
+        first = params(models[0])
+        for other in models[1:]:
+            assert all(np.array_equal(a, b) for a, b in zip(first, params(other))), step
+        if between:
+            between(step)
+    return first
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", FLAT_CASES)
+def test_flat_update_equals_the_per_parameter_update_bit_for_bit(case, dtype):
+    make, kwargs = FLAT_CASES[case]
+    flat_model, ref_model = bn_mlp(dtype), bn_mlp(dtype)
+    opt = make(flat_model, **kwargs)
+    assert len(opt._runs) == 2 < len(opt.slots)  # all weights in one run, the rest in another
+    ref = PerParameter(ref_model, **kwargs)
+    before = params(flat_model)
+    after = train_together([flat_model, ref_model], [opt, ref], steps=6)
+    assert all(not np.array_equal(a, b) for a, b in zip(before, after))  # every array moved
+
+
+def test_a_deep_mlp_is_two_runs_whatever_its_depth():
+    for depth in (1, 6, 20):
+        model = npnet.mlp([64] + [32] * depth + [10], rng=np.random.default_rng(0))
+        assert len(npnet.Adam(model)._runs) == 2
+
+
+@pytest.mark.parametrize("case", ["sgd-momentum-decay", "adam-decay"])
+def test_deepcopied_models_and_rebound_arrays_train_identically(case):
+    make, kwargs = FLAT_CASES[case]
+    flat_model, ref_model = bn_mlp(), bn_mlp()
+    copied = copy.deepcopy(flat_model)  # its arrays live outside the flat buffers
+    opts = [make(flat_model, **kwargs), PerParameter(ref_model, **kwargs), make(copied, **kwargs)]
+    assert len(opts[2]._runs) == len(opts[2].slots)  # a run per array: slower, same values
+    W = flat_model[0].params["W"]  # taken before a rebinding: must stay the live array
+
+    def rebind(step):
+        if step == 1:  # state (velocity, m, v) must carry over to the new grouping
+            flat_model[3].params["W"] = flat_model[3].params["W"].copy()
+            flat_model[0].grads["b"] = np.zeros_like(flat_model[0].grads["b"])
+        if step == 3:
+            flat_model[3].params["W"] = flat_model[3].params["W"].copy()
+    train_together([flat_model, ref_model, copied], opts, steps=6, between=rebind)
+    assert len(opts[0]._runs) > 2 and W is flat_model[0].params["W"]
+    W[...] = 0.0  # writes through the old handle reach the layer, hence the optimiser
+    assert not flat_model[0].params["W"].any()
+
+
+@pytest.mark.parametrize("case", ["sgd-momentum", "adam-decay"])
+def test_a_deepcopied_optimiser_updates_its_own_model(case):
+    make, kwargs = FLAT_CASES[case]
+    model, ref_model = bn_mlp(), bn_mlp()
+    opt, ref = make(model, **kwargs), PerParameter(ref_model, **kwargs)
+    train_together([model, ref_model], [opt, ref], steps=2)
+    model2, opt2 = copy.deepcopy((model, opt))  # state (velocity, m, v) copied along
+    model3, opt3 = pickle.loads(pickle.dumps((model, opt)))
+    ref_model2, ref2 = copy.deepcopy((ref_model, ref))
+    train_together([model2, ref_model2, model3, model], [opt2, ref2, opt3, opt], steps=3)
+    assert not np.shares_memory(model2[0].params["W"], model[0].params["W"])
+
+
+@pytest.mark.parametrize("case", FLAT_CASES)
+def test_padding_between_parameters_stays_zero(case):
+    make, kwargs = FLAT_CASES[case]
+    model = bn_mlp()
+    assert all(p.__array_interface__["data"][0] % 64 == 0 for p in params_live(model))
+    opt = make(model, **kwargs)
+    train_together([model], [opt], steps=4)
+    for p in params_live(model) + [g for layer in model for g in layer.grads.values()]:
+        p[...] = 0.0
+    for name in opt._state:
+        for s in getattr(opt, name):
+            assert s.any() or not getattr(opt, "momentum", 1)  # the state moved ...
+            s[...] = 0.0
+    for run in opt._runs:  # ... and nothing but the parameters' own entries did
+        w, g, _, *state = run
+        assert not w.any() and not g.any()
+        assert all(not s.any() for s in state[:len(opt._state)])
+
+
+def params_live(model):
+    return [p for layer in model for p in layer.params.values()]

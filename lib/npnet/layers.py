@@ -13,6 +13,7 @@ import numpy as np
 from . import init as _init
 from ._checks import describe, describe_callable, float_array, float_dtype, need_rng, number_in
 from ._checks import positive_int
+from ._storage import allocate
 
 
 def sigmoid(z):
@@ -93,20 +94,21 @@ class Linear(Layer):
         self.fan_in = positive_int(fan_in, "fan_in")
         self.fan_out = positive_int(fan_out, "fan_out")
         self.dtype = float_dtype(dtype)
-        self.params["W"] = self._draw(init, (self.fan_in, self.fan_out), rng, "W")
+        params = {"W": self._draw(init, (self.fan_in, self.fan_out), rng, "W")}
         if bias:
-            self.params["b"] = self._draw(bias_init, (self.fan_out,), rng, "b")
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+            params["b"] = self._draw(bias_init, (self.fan_out,), rng, "b")
+        self.params, self.grads = allocate(params)  # views into flat buffers: see npnet.optim
         self.init_name = describe_callable(init)
 
     def _draw(self, initialiser, shape, rng, name):
         try:
             w = np.asarray(_init.get(initialiser)(shape, rng=rng, dtype=self.dtype), self.dtype)
         except TypeError as err:
-            raise TypeError(f"Linear({self.fan_in}, {self.fan_out}), initialising {name}: {err}") from err
+            raise TypeError(f"Linear({self.fan_in}, {self.fan_out}), initialising {name}:"
+                            f" {err}") from err
         if w.shape != shape:
             raise ValueError(f"initialiser for {name} returned shape {w.shape}, expected {shape}")
-        return np.ascontiguousarray(w)
+        return w
 
     def __repr__(self):
         return (f"Linear({self.fan_in}, {self.fan_out}, init={self.init_name!r},"
@@ -281,9 +283,8 @@ class _Norm(Layer):
         self.num_features = positive_int(num_features, "num_features")
         self.eps = number_in(eps, "eps", low=0.0, low_open=True)
         self.dtype = float_dtype(dtype)
-        self.params = {"gamma": np.ones(self.num_features, self.dtype),
-                       "beta": np.zeros(self.num_features, self.dtype)}
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.params, self.grads = allocate({"gamma": np.ones(self.num_features, self.dtype),
+                                            "beta": np.zeros(self.num_features, self.dtype)})
 
     def _enter(self, x):
         who = f"{type(self).__name__}({self.num_features})"

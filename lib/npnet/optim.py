@@ -3,32 +3,33 @@
 Weight decay (L2 added to the gradient, g ← g + λ·w) applies **only to parameters named
 "W"**, not to biases or batch-norm's γ/β: our choice, equal to PyTorch with a parameter group
 of ``weight_decay=0`` for them. The model is a ``Sequential``, a list of layers or one layer.
+
+Speed: parameters lie side by side (:mod:`npnet._storage`), so each formula runs once on all
+weights and once on all other parameters, not per array; the values are a per-array update's.
 """
 
 import numpy as np
 
 from ._checks import number_in
+from ._storage import group
 from .model import parametrised_layers
 
 
 class Optimizer:
-    """Base class: holds ``slots``, the ``(layer, name)`` pair of every parameter of ``model``."""
+    """Base class: holds ``slots``, the ``(layer, name)`` pair of every parameter of ``model``;
+    a subclass's state (SGD's ``velocity``, Adam's ``m``, ``v``) lists an array per slot."""
+
+    _state = ()
 
     def __init__(self, model, lr, weight_decay):
         self.lr = number_in(lr, "learning rate lr", low=0.0, low_open=True)
         self.weight_decay = number_in(weight_decay, "weight_decay", low=0.0)
-        self.slots = [(layer, name) for layer in parametrised_layers(model) for name in layer.params]
+        self.slots = [(layer, name) for layer in parametrised_layers(model)
+                      for name in layer.params]
         if not self.slots:
             raise ValueError("the model has no parameters to optimise")
-        # Scratch for the update's intermediates (η·v, λ·W + g): one buffer per dtype, as large
-        # as the largest parameter, viewed per parameter. A buffer per parameter (the same
-        # values) adds a model-sized array to the memory each step streams through: with it
-        # SGD's step is ~5-10 % slower and a float32 784-256-256-10 training step 2-5 % slower.
-        largest = {}
-        for w in self.parameters():
-            largest[w.dtype] = max(largest.get(w.dtype, 0), w.size)
-        buffers = {dtype: np.empty(size, dtype) for dtype, size in largest.items()}
-        self._scratch = [buffers[w.dtype][:w.size].reshape(w.shape) for w in self.parameters()]
+        self._grouped = [None]  # nothing grouped yet
+        self._runs_now()
 
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr:g}, {len(self.slots)} parameter arrays)"
@@ -37,12 +38,25 @@ class Optimizer:
         """The parameter arrays this optimiser updates, in order."""
         return [layer.params[name] for layer, name in self.slots]
 
-    def _gradient(self, i, layer, name):
-        """The gradient to use: ``grads[name]``, plus ``weight_decay·W`` for weights."""
-        g = layer.grads[name]
-        if self.weight_decay and name == "W":
-            g = np.multiply(layer.params[name], self.weight_decay, out=self._scratch[i])
-            g += layer.grads[name]
+    def __getstate__(self):
+        """A copy (``copy.deepcopy``, pickle) regroups at its first step, over its own arrays."""
+        return dict(self.__dict__, _runs=None, _grouped=[None])
+
+    def _runs_now(self):
+        """The runs (:func:`npnet._storage.group`), regrouped with the state carried over if a
+        ``params``/``grads`` entry was rebound: a check with ``is``, no NumPy call."""
+        arrays = [a for layer, name in self.slots for a in (layer.params[name], layer.grads[name])]
+        if any(a is not b for a, b in zip(arrays, self._grouped)):
+            self._runs, state = group(arrays, [name == "W" for _, name in self.slots],
+                                      {s: getattr(self, s, None) for s in self._state})
+            self._grouped = arrays
+            self.__dict__.update(state)
+        return self._runs
+
+    def _gradient(self, w, g, decay, out):
+        """The gradient to use: ``g``, or ``λ·w + g`` (in ``out``) for weights."""
+        if decay and self.weight_decay:
+            g = np.add(np.multiply(w, self.weight_decay, out=out), g, out=out)
         return g
 
     def zero_grad(self):
@@ -58,23 +72,23 @@ class SGD(Optimizer):
 
     (the textbook v ← μ·v − η·g, w ← w + v gives the same steps only while η is constant)."""
 
+    _state = ("velocity",)
+
     def __init__(self, model, lr, momentum=0.0, weight_decay=0.0):
         super().__init__(model, lr, weight_decay)
         self.momentum = number_in(momentum, "momentum", low=0.0, high=1.0, high_open=True)
-        self.velocity = [np.zeros_like(layer.params[name]) for layer, name in self.slots]
 
     def step(self):
-        """Apply one update to every parameter, in place (three passes per array with
+        """Apply one update to every parameter, in place (three passes per run with
         momentum: v ← μ·v + g, scratch ← η·v, w ← w − scratch)."""
         mu, lr = self.momentum, self.lr
-        for i, (layer, name) in enumerate(self.slots):
-            g = self._gradient(i, layer, name)
+        for w, g, decay, v, scratch, _ in self._runs_now():
+            g = self._gradient(w, g, decay, scratch)
             if mu:
-                v = self.velocity[i]
                 v *= mu
                 v += g
                 g = v
-            layer.params[name] -= np.multiply(g, lr, out=self._scratch[i])
+            w -= np.multiply(g, lr, out=scratch)
 
 
 class Adam(Optimizer):
@@ -84,6 +98,8 @@ class Adam(Optimizer):
         w ← w − η·m̂/(√v̂ + ε),     m̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ)
     """
 
+    _state = ("m", "v")
+
     def __init__(self, model, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(model, lr, weight_decay)
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
@@ -91,9 +107,6 @@ class Adam(Optimizer):
         self.beta1 = number_in(betas[0], "beta1", low=0.0, high=1.0, high_open=True)
         self.beta2 = number_in(betas[1], "beta2", low=0.0, high=1.0, high_open=True)
         self.eps = number_in(eps, "eps", low=0.0, low_open=True)
-        self.m = [np.zeros_like(layer.params[name]) for layer, name in self.slots]
-        self.v = [np.zeros_like(layer.params[name]) for layer, name in self.slots]
-        self._tmp = [np.empty_like(m) for m in self.m]
         self.t = 0
 
     def step(self):
@@ -102,9 +115,8 @@ class Adam(Optimizer):
         b1, b2 = self.beta1, self.beta2
         step_size = self.lr / (1 - b1 ** self.t)
         bias2 = np.sqrt(1 - b2 ** self.t)
-        for i, (layer, name) in enumerate(self.slots):
-            g = self._gradient(i, layer, name)
-            m, v, t, d = self.m[i], self.v[i], self._tmp[i], self._scratch[i]
+        for w, g, decay, m, v, d, t in self._runs_now():
+            g = self._gradient(w, g, decay, d)
             np.multiply(g, 1 - b1, out=t)
             m *= b1
             m += t                               # m ← β₁·m + (1 − β₁)·g
@@ -117,14 +129,15 @@ class Adam(Optimizer):
             d += self.eps                        # d = √v̂ + ε
             np.multiply(m, step_size, out=t)
             t /= d
-            layer.params[name] -= t              # w ← w − η·m̂/(√v̂ + ε)
+            w -= t                               # w ← w − η·m̂/(√v̂ + ε)
 
 
 def clip_grad_norm(model, max_norm):
     """Scale all gradients of ``model`` together so that their global norm is ≤ ``max_norm``;
     return the norm **before** clipping, as ``torch.nn.utils.clip_grad_norm_``.
 
-        ‖g‖ = √(Σ over every gradient array of Σ gᵢ²);   if ‖g‖ > max_norm: g ← g·max_norm/(‖g‖ + 1e-6)
+        ‖g‖ = √(Σ over every gradient array of Σ gᵢ²)
+        if ‖g‖ > max_norm: g ← g·max_norm/(‖g‖ + 1e-6)
 
     Call it between ``backward`` and ``optimizer.step()``.
     """
