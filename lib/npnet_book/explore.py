@@ -220,7 +220,7 @@ def explore(draw, figsize=FIGSIZE, alt=None, **sweep):
     return Explore(sweep, frames, alts, start, figsize)
 
 
-def static(draw, ncols=None, size=(2.8, 2.3), sharex=True, sharey=True, **sweep):
+def static(draw, ncols=None, size=None, sharex=True, sharey=True, **sweep):
     """The sweep as small multiples: one panel per value of a single knob, a rows × columns
     grid for two knobs (first knob down, second across); further knobs stay at their middle
     value. Each panel is titled with its knob values. Returns the figure. Use it only where the

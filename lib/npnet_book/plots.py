@@ -4,7 +4,7 @@ Every function draws into ``ax`` if given (else a new figure), labels its axes, 
 background (legible in the site's dark theme) and returns the axes. In a notebook, assign the
 result (``ax = ...``) so no object repr is printed.
 
-**Colours.** :data:`PALETTE` gives each recurring thing one colour in every figure (each
+**Colours.** ``PALETTE`` gives each recurring thing one colour in every figure (each
 activation, each initialiser, batch norm or not, training or validation, theory and guide
 lines); :func:`color` looks one up, :func:`shades` colours an ordered series (depth, a scale)
 light to dark, :func:`series` gives distinct colours to one-off categories. Chapters use no
@@ -154,16 +154,18 @@ def _use_for_inline_figures():
 _use_for_inline_figures()
 
 
-def _axes(ax, figsize=(5, 3.2)):
+def _axes(ax, figsize=(FULL_WIDTH, 3.6)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
 
-def grid(n, ncols=None, size=(2.6, 2.2), sharex=False, sharey=False):
-    """A figure with ``n`` axes in rows of ``ncols``; returns ``(fig, flat list of n axes)``
-    (unused trailing axes are hidden)."""
-    ncols = ncols or min(n, 4)
+def grid(n, ncols=None, size=None, sharex=False, sharey=False):
+    """A figure with ``n`` axes in rows of ``ncols`` (default up to 3), each ``size`` = (width,
+    height) inches (default: the text column's width shared out, 2.3 in high); returns
+    ``(fig, flat list of n axes)`` (unused trailing axes are hidden)."""
+    ncols = ncols or min(n, 3)
+    size = size or (FULL_WIDTH / ncols, 2.3)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows),
                              squeeze=False, sharex=sharex, sharey=sharey, layout="constrained")
@@ -229,7 +231,7 @@ def layer_histograms(rows, axes=None, title="", bins_range=None, coverage=0.995)
 def decision_boundary(model, X, y, ax=None, resolution=150, margin=0.5, cmap="RdBu"):
     """Points of a 2-D two-class set (``y`` in {0, 1}) over the model's predicted probability
     of class 1, with the 0.5 contour; the model outputs one logit or two-class logits."""
-    ax = _axes(ax, figsize=(3.6, 3.2))
+    ax = _axes(ax)
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid_points = np.c_[g0.ravel(), g1.ravel()].astype(X.dtype)
@@ -301,7 +303,7 @@ def seed_strip(results, ax=None, ylabel="test accuracy", threshold=None, colors=
     """One column per setting: every seed's value as a dot (jittered sideways) and the mean as a
     bar. ``results`` maps a setting's label to a 1-D array of per-seed values. With
     ``threshold``, a dotted line marks it and each label gets "k of n ≥ threshold"."""
-    ax = _axes(ax, figsize=(4.2, 3.2))
+    ax = _axes(ax)
     if not isinstance(results, dict) or not results:
         raise ValueError(f"results must be a non-empty dict label -> per-seed values, got {results!r}")
     labels = []
@@ -349,8 +351,8 @@ def seed_curves(curves, ax=None, label="", color=None, band=True, lw=2, x=None):
 
 # --- chapter 05 ---
 
-HEALTH_COLUMNS = (("loss", "loss"), ("saturated", "saturated share"), ("dead", "dead share"),
-                  ("grad_norm", "‖∂L/∂W‖ per layer"), ("update_ratio", "update / data per layer"))
+HEALTH_COLUMNS = (("loss", "loss"), ("saturated", "saturated\nshare"), ("dead", "dead\nshare"),
+                  ("grad_norm", "‖∂L/∂W‖\nper layer"), ("update_ratio", "update / data\nper layer"))
 
 
 def training_health(runs, n_classes=None, size=(None, 1.45), title=""):
@@ -418,7 +420,7 @@ def layer_ridge(samples, ax=None, value_range=None, bins=60, height=0.9, color=_
     its histogram, scaled to its own peak, rises by ``height``. ``samples`` is a list of arrays
     (any shape), one per layer. Bins cover ``value_range`` (default: all samples); values
     outside it are not drawn. A layer whose values all fall in one bin shows as a spike."""
-    ax = _axes(ax, figsize=(3.2, 3.6))
+    ax = _axes(ax)
     if not len(samples):
         raise ValueError("samples must hold one array per layer, got none")
     if value_range is None:

@@ -8,7 +8,7 @@ Every random draw in a chapter comes from here::
     x = seeds.rng("probe", seed).standard_normal((200, 64))
 
 ``rng(purpose, *key)`` builds a ``np.random.Generator`` from a ``np.random.SeedSequence``
-whose entropy words are
+whose entropy words are::
 
     [PURPOSES[purpose], offset, len(key), *encoded key]
 
