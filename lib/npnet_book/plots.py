@@ -430,9 +430,9 @@ def layer_ridge(samples, ax=None, value_range=None, bins=60, height=0.9, color=_
     for depth, s in enumerate(samples, start=1):
         counts, _ = np.histogram(np.ravel(s), bins=edges)
         peak = counts.max() if counts.max() > 0 else 1
-        ax.fill_between(edges[:-1], depth, depth + height * counts / peak, step="post",
-                        color=color, alpha=0.55, lw=0)
-        ax.stairs(depth + height * counts / peak, edges, baseline=depth, color=color, lw=0.8)
+        top = depth + height * counts / peak
+        ax.stairs(top, edges, baseline=depth, fill=True, color=color, alpha=0.55, lw=0)
+        ax.stairs(top, edges, baseline=depth, color=color, lw=0.8)
     ax.set_yticks(range(1, len(samples) + 1))
     ax.set_ylim(0.8, len(samples) + 1)
     ax.set_xlim(*value_range)
