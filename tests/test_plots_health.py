@@ -91,8 +91,12 @@ def test_layer_ridge_stacks_one_histogram_per_layer():
     ax = plots.layer_ridge(samples, value_range=(-3, 3), title="ridge")
     assert list(ax.get_yticks()) == [1, 2, 3] and ax.get_xlim() == (-3, 3)
     assert ax.get_ylabel() == "layer" and ax.get_title() == "ridge"
-    tops = [p for p in ax.patches]                     # one outline per layer
-    assert len(tops) == 3
+    fills = [p for p in ax.patches if p.get_fill()]    # one filled area and one outline per layer
+    outlines = [p for p in ax.patches if not p.get_fill()]
+    assert len(fills) == len(outlines) == 3
+    for fill, outline in zip(fills, outlines):         # the fill covers every bin, the last too
+        np.testing.assert_array_equal(fill.get_data().values, outline.get_data().values)
+        assert fill.get_data().values[-1] > 0 or fill.get_data().values.max() > 0
     with pytest.raises(ValueError, match="one array per layer"):
         plots.layer_ridge([])
     plt.close("all")
