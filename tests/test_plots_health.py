@@ -96,7 +96,6 @@ def test_layer_ridge_stacks_one_histogram_per_layer():
     assert len(fills) == len(outlines) == 3
     for fill, outline in zip(fills, outlines):         # the fill covers every bin, the last too
         np.testing.assert_array_equal(fill.get_data().values, outline.get_data().values)
-        assert fill.get_data().values[-1] > 0 or fill.get_data().values.max() > 0
     with pytest.raises(ValueError, match="one array per layer"):
         plots.layer_ridge([])
     plt.close("all")
