@@ -268,10 +268,13 @@ def rule_problems(nb, url):
                                 " control (end the cell with the explore(...) call; `make execute`)")
         has_image = any("image/png" in o.get("data", {}) for o in cell.outputs)
         mystnb = cell.metadata.get("mystnb", {})
-        has_alt = mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption")
+        has_alt = (mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption")
+                   or all(o.get("metadata", {}).get("image/png", {}).get("alt")
+                          for o in cell.outputs if "image/png" in o.get("data", {})))
         if has_image and not has_alt:
             problems.append(f"code cell {i} draws a figure without alt text"
-                            " (cell metadata mystnb.image.alt)")
+                            " (npnet_book.plots.set_alt(fig, text), or cell metadata"
+                            " mystnb.image.alt)")
         problems += image_problems(i, cell)
         colours = colour_literals(cell.source)
         if colours:

@@ -76,3 +76,15 @@ def test_figure_png_is_sharp_and_records_tick_size():
     ax.plot([0, 1], [0, 1])
     assert plots.min_tick_css_px(plots.figure_png(wide)) < plots.MIN_TICK_PX
     plt.close("all")
+
+
+def test_set_alt_travels_with_the_inline_png():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 2])
+    assert plots._inline(fig)[1] == {"width": plots.COLUMN_PX}
+    plots.set_alt(fig, f"a line rising to {2.0:.1f}")
+    png, meta = plots._inline(fig)
+    assert meta["alt"] == "a line rising to 2.0" and png == plots.figure_png(fig)
+    with pytest.raises(ValueError, match="non-empty"):
+        plots.set_alt(fig, "  ")
+    plt.close("all")

@@ -17,6 +17,7 @@ column's width, so a figure is sharp on a high-density screen. A figure ``w`` in
 shows a font of ``s`` points at ``s·690/(72·w)`` CSS px: design figures about ``FULL_WIDTH``
 (6.9 in) wide, where 10-point tick labels are 13.9 px; the PNG records its smallest tick label's
 size (``min-tick-css-px``), which the anatomy test holds at ``MIN_TICK_PX`` or more.
+:func:`set_alt` attaches alt text made from the plotted values to a figure.
 """
 
 import io
@@ -134,6 +135,23 @@ def min_tick_css_px(png):
     return None if value is None else float(value)
 
 
+def set_alt(fig, text):
+    """Give ``fig`` its alt text, made from the values it plots (e.g. an f-string of the
+    measured numbers): the notebook stores it with the figure's PNG, and the site uses it instead
+    of a fixed text in the cell's metadata, so it cannot go stale. Returns ``fig``."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"alt text must be a non-empty string, got {text!r:.60}")
+    fig.npnet_alt = text.strip()
+    return fig
+
+
+def _inline(fig):
+    meta = {"width": COLUMN_PX}
+    if getattr(fig, "npnet_alt", None):
+        meta["alt"] = fig.npnet_alt
+    return figure_png(fig), meta
+
+
 def _use_for_inline_figures():
     """Make IPython (when running) render figures with :func:`figure_png`, shown at the text
     column's width."""
@@ -148,7 +166,7 @@ def _use_for_inline_figures():
     # figure formatter when it loads, and ours must come after it
     plt.switch_backend(plt.rcParams["backend"])
     formatter = shell.display_formatter.formatters["image/png"]
-    formatter.for_type(Figure, lambda fig: (figure_png(fig), {"width": COLUMN_PX}))
+    formatter.for_type(Figure, _inline)
 
 
 _use_for_inline_figures()
