@@ -350,3 +350,18 @@ def test_npnet_modules_import_without_a_circle():
 
     for module in sorted(graph):
         visit(module, [])
+
+
+def test_library_size_and_line_length():
+    """npnet stays small and readable: ≤ 2,000 lines in all, the six maths modules ≤ 1,100,
+    no line over 100 characters."""
+    from pathlib import Path
+
+    lib = Path(npnet.__file__).parent
+    lines = {p.stem: p.read_text(encoding="utf-8").splitlines() for p in lib.glob("*.py")}
+    assert sum(map(len, lines.values())) <= 2000, {k: len(v) for k, v in lines.items()}
+    maths = ("layers", "init", "losses", "model", "optim", "gradcheck")
+    assert sum(len(lines[m]) for m in maths) <= 1100
+    long = [f"{name}.py:{i}" for name, text in lines.items() for i, line in enumerate(text, 1)
+            if len(line) > 100]
+    assert long == [], f"lines over 100 characters: {long}"
