@@ -14,7 +14,6 @@ removes it from the list; the lists only shrink.
 EXERCISES = {
     "01_symmetry",
     "02_centring",
-    "03_bias",
     "04_variance",
     "05_depth",
     "06_initialisers",
@@ -28,6 +27,5 @@ EXERCISES = {
 LEAN = {
     "01_symmetry",
     "02_centring",
-    "03_bias",
     "04_variance",
 }

@@ -126,3 +126,15 @@ def test_dead_share_checker_names_the_likely_mistake(capsys, wrong, words):
 def test_dead_share_checker_rejects_bad_geometry():
     with pytest.raises(ValueError, match="positive distances"):
         ch03.check_dead_share(0.4, d=0.0, R=1.0)
+
+
+@pytest.mark.parametrize("stub_value", [None, ...])
+def test_dead_share_checker_never_raises_on_a_stub(capsys, stub_value):
+    assert ch03.check_dead_share(stub_value, d=3.0, R=1.0) is False
+    assert capsys.readouterr().out.startswith("Not yet")
+
+
+def test_dead_share_solution_as_in_the_notebook(capsys):
+    dead_share = 0.5 - math.asin(1 / 3) / math.pi     # the notebook's solution cell
+    assert ch03.check_dead_share(dead_share, d=3.0, R=1.0) is True
+    assert capsys.readouterr().out.startswith("Correct")
