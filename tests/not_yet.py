@@ -14,7 +14,6 @@ removes it from the list; the lists only shrink.
 EXERCISES = {
     "01_symmetry",
     "02_centring",
-    "04_variance",
     "05_depth",
     "06_initialisers",
     "07_activations",
@@ -27,5 +26,4 @@ EXERCISES = {
 LEAN = {
     "01_symmetry",
     "02_centring",
-    "04_variance",
 }

@@ -101,3 +101,16 @@ def test_exercise2_does_not_let_the_reader_change_the_data(capsys):
     assert ch04.check_sigma_w(mutating) is False
     assert ch04.check_sigma_w(sigma_w) is True
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("stub_value", [None, ...])
+def test_exercise1_never_raises_on_a_stub(stub_value, capsys):
+    assert ch04.check_saturated_prediction(stub_value) is False
+    assert capsys.readouterr().out.startswith("Not yet:")
+
+
+def test_exercise1_solution_as_in_the_notebook(capsys):
+    ex1_var = 256 * 0.2**2 * 1.0 + 0.5**2
+    ex1_share = math.erfc(math.log(99) / math.sqrt(2 * ex1_var))
+    assert ch04.check_saturated_prediction(ex1_share) is True
+    capsys.readouterr()
