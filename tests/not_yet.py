@@ -13,7 +13,6 @@ removes it from the list; the lists only shrink.
 
 EXERCISES = {
     "01_symmetry",
-    "02_centring",
     "05_depth",
     "06_initialisers",
     "07_activations",
@@ -25,5 +24,4 @@ EXERCISES = {
 
 LEAN = {
     "01_symmetry",
-    "02_centring",
 }
