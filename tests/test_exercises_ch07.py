@@ -4,7 +4,7 @@ import numpy as np
 
 from npnet_book.exercises import ch07
 
-FACTOR = ch07.SIGMA_W * ch07.SLOPE
+FACTOR = ch07.GAIN * ch07.SLOPE
 WANT = FACTOR ** (ch07.DEPTH - 1)
 
 
@@ -18,7 +18,7 @@ def test_gradient_ratio_accepts_the_prediction_and_its_rounded_forms(capsys):
 
 def test_gradient_ratio_rejects_the_stub_and_wrong_turns(capsys):
     for wrong, word in [(None, "set `prediction`"), (0.25 ** 5, "slope alone"),
-                        (0.8 ** 5, "σ_w^5"), (FACTOR ** 6, "off by one"),
+                        (0.8 ** 5, "g^5"), (FACTOR ** 6, "off by one"),
                         (FACTOR ** 4, "off by one"), (FACTOR ** 10, "squared norms"),
                         ((0.8 * 0.5) ** 5, "not ½"),
                         (0.3, "expected about"), ([1e-3, 1e-3], "one number"),
