@@ -1,8 +1,10 @@
 r"""Checkers for chapter 5 (depth: what happens to the signal, layer by layer).
 
 Exercise 1 asks for the near-linear prediction of the output std after ten tanh layers,
-(σ·√n)^L for unit-variance input; exercise 2 for the second moment E[tanh(√q·z)²], z ~ N(0, 1),
-by Gauss–Hermite quadrature. Each checker names the usual wrong turns in its hint.
+σ_w^L = (std·√n)^L for unit-variance input and weights std·N(0, 1) (σ_w = √n·std, as in the
+chapter); exercise 2 for the second moment E[tanh(√q·z)²], z ~ N(0, 1), by Gauss–Hermite
+quadrature (accurate at the checker's q ≤ 4, not at q in the hundreds). Each checker names the
+usual wrong turns in its hint.
 """
 
 import math
@@ -27,9 +29,10 @@ def check_layer10_std(prediction):
     """Exercise 1: the predicted std of layer 10's outputs, (WEIGHT_STD·√WIDTH)^DEPTH."""
     gain = WEIGHT_STD * math.sqrt(WIDTH)
     want = gain ** DEPTH
-    success = (f"each layer multiplies the std by σ·√n = {WEIGHT_STD:g}·√{WIDTH} = {gain:g},"
+    success = (f"each layer multiplies the std by σ_w = std·√n = {WEIGHT_STD:g}·√{WIDTH}"
+               f" = {gain:g},"
                f" so ten layers give {gain:g}^10 ≈ {want:.3g}. Now run the measurement below.")
-    wrong = {WEIGHT_STD ** DEPTH: "that is σ^10: each layer sums n inputs, so its std also"
+    wrong = {WEIGHT_STD ** DEPTH: "that is std^10: each layer sums n inputs, so its std also"
                                   " grows by √n.",
              (WEIGHT_STD * WIDTH) ** DEPTH: "the std grows by √n per layer, not by n (n is the"
                                             " factor of the variance).",
@@ -42,7 +45,8 @@ def check_layer10_std(prediction):
                         missing="set `prediction` to a number (your estimate of the std"
                         " of layer 10's outputs), then run the cell again.",
                         nudge=" In the near-linear regime tanh(z) ≈ z, and a layer"
-                        " with n inputs and weights σ·N(0, 1) multiplies the std by σ·√n.")
+                        " with n inputs and weights std·N(0, 1) multiplies the std by"
+                        " σ_w = std·√n.")
 
 
 def check_second_moment(fn):
