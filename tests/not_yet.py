@@ -12,7 +12,6 @@ removes it from the list; the lists only shrink.
 """
 
 EXERCISES = {
-    "01_symmetry",
     "05_depth",
     "06_initialisers",
     "07_activations",
@@ -23,5 +22,4 @@ EXERCISES = {
 }
 
 LEAN = {
-    "01_symmetry",
 }
