@@ -139,3 +139,12 @@ def test_condition_number_names_the_mistake(wrong, words, capsys):
 def test_condition_number_accepts_the_solution(answer, capsys):
     assert ch02.check_condition_number(answer) is True
     assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize("check, arity", [(ch02.check_max_stable_lr, 1), (ch02.check_condition_number, 2)])
+@pytest.mark.parametrize("value", [None, ...])
+def test_checkers_answer_an_unfilled_stub_with_a_message(check, arity, value, capsys):
+    fn = (lambda X: value) if arity == 1 else (lambda m, s: value)
+    assert check(fn) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and "fill in its body" in out

@@ -17,6 +17,13 @@ def _close(got, want, rtol=1e-6):
     return compare(got, want, rtol=rtol, rounded_rtol=0.0)[0]
 
 
+def _unfilled(got):
+    """A hint when ``got`` is what an untouched stub returns (``None`` or ``...``), else ''."""
+    if got is None or got is Ellipsis:
+        return f"the function returned {got!r}: fill in its body so that it returns one number."
+    return ""
+
+
 def _lam_max(B):
     return float(np.linalg.eigvalsh(B)[-1])
 
@@ -39,6 +46,7 @@ def check_max_stable_lr(fn):
                "bias, which is trained too.")
     for X in _exercise2_data():
         got, problem = attempt(fn, X.copy())
+        problem = problem or _unfilled(got)
         if problem:
             return report(False, success, problem)
         n = len(X)
@@ -85,6 +93,7 @@ def check_condition_number(fn):
                f" s = 1,\nand grows like m^4/s^2.")
     for m, s in cases:
         got, problem = attempt(fn, m, s)
+        problem = problem or _unfilled(got)
         if problem:
             return report(False, success, problem)
         want = _kappa(m, s)
