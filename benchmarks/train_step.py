@@ -27,7 +27,18 @@ the repeats and the minimum (the least disturbed run). A breakdown of npnet's st
 forward + loss, backward and optimiser is printed too. Data are synthetic (seeded with
 ``np.random.default_rng``); timing does not depend on their values.
 
-Run: ``python benchmarks/train_step.py [--repeats 9] [--steps 100]`` (about a minute).
+**Chapter scale** (a second part, in a subprocess with ONE BLAS thread, the notebooks'
+setting): the chapters' small deep nets, 64-32×6-10 ReLU in float64 at batch 32 (seven
+``Linear`` layers, 14 parameter arrays), where per-call overheads dominate a step. npnet's
+optimisers update flat runs of parameters (:mod:`npnet._storage`: all weights in one NumPy call
+per formula, all biases in another); the reference, ``PerParameter``, is the update as it was
+before, one array at a time, kept here. Both train their own copy of the same network on the
+same batches, interleaved; we print the step time (forward + loss + backward + update) of each,
+the update alone, the speed-up (target: the step >= 15 % faster) and check that both copies end
+with bit-identical parameters.
+
+Run: ``python benchmarks/train_step.py [--repeats 9] [--steps 100]`` (a minute or two; ``--part
+large`` or ``--part chapter`` runs one part).
 """
 
 import os
@@ -42,6 +53,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
@@ -172,6 +184,127 @@ class Floor:
         return self.steps
 
 
+CHAPTER_SIZES = [64] + [32] * 6 + [10]
+CHAPTER_BATCH = 32
+CHAPTER_OPTIMISERS = {"SGD momentum 0.9": (npnet.SGD, dict(lr=0.01, momentum=0.9)),
+                      "Adam": (npnet.Adam, dict(lr=1e-3))}
+
+
+class PerParameter:
+    """The reference: npnet's SGD/Adam update as it was before the flat runs, a loop over the
+    parameter arrays (3-13 NumPy calls per array per step), the same formulas and values."""
+
+    def __init__(self, model, lr, momentum=0.0, betas=None, eps=1e-8):
+        self.slots = [(layer, name) for layer in model for name in layer.params]
+        self.lr, self.mu, self.betas, self.eps, self.t = lr, momentum, betas, eps, 0
+        self.velocity, self.m, self.v, self.tmp = (
+            [np.zeros_like(layer.params[name]) for layer, name in self.slots] for _ in range(4))
+        # as before: one scratch buffer (one dtype here) as large as the largest parameter
+        shared = np.empty(max(p.size for p in self.velocity), self.velocity[0].dtype)
+        self.scratch = [shared[:p.size].reshape(p.shape) for p in self.velocity]
+
+    def step(self):
+        if self.betas is None:  # SGD: v <- mu v + g, w <- w - lr v
+            for i, (layer, name) in enumerate(self.slots):
+                g = layer.grads[name]
+                if self.mu:
+                    v = self.velocity[i]
+                    v *= self.mu
+                    v += g
+                    g = v
+                layer.params[name] -= np.multiply(g, self.lr, out=self.scratch[i])
+            return
+        self.t += 1  # Adam, as torch.optim.Adam
+        b1, b2 = self.betas
+        step_size = self.lr / (1 - b1 ** self.t)
+        bias2 = np.sqrt(1 - b2 ** self.t)
+        for i, (layer, name) in enumerate(self.slots):
+            g = layer.grads[name]
+            m, v, t, d = self.m[i], self.v[i], self.tmp[i], self.scratch[i]
+            np.multiply(g, 1 - b1, out=t)
+            m *= b1
+            m += t
+            np.multiply(g, 1 - b2, out=t)
+            t *= g
+            v *= b2
+            v += t
+            np.sqrt(v, out=d)
+            d /= bias2
+            d += self.eps
+            np.multiply(m, step_size, out=t)
+            t /= d
+            layer.params[name] -= t
+
+
+class ChapterStep:
+    """``train_step`` of a 64-32×6-10 ReLU float64 MLP with npnet's optimiser (``flat``) or the
+    per-parameter reference; ``update()`` times the optimiser's step alone."""
+
+    def __init__(self, X, y, optimiser, flat, seed):
+        self.model = npnet.mlp(CHAPTER_SIZES, activation="relu", rng=np.random.default_rng(seed))
+        make, kwargs = CHAPTER_OPTIMISERS[optimiser]
+        if not flat:
+            make = PerParameter
+            kwargs = dict(kwargs, betas=(0.9, 0.999)) if optimiser == "Adam" else kwargs
+        self.opt = make(self.model, **kwargs)
+        self.batches = [(X[i:i + CHAPTER_BATCH], y[i:i + CHAPTER_BATCH])
+                        for i in range(0, len(X), CHAPTER_BATCH)]
+
+    def run(self):
+        for xb, yb in self.batches:
+            train_step(self.model, xb, yb, npnet.softmax_cross_entropy, self.opt)
+        return len(self.batches)
+
+    def update(self):
+        """µs per ``opt.step()`` on the last gradients (the parameters keep moving)."""
+        t0 = time.perf_counter()
+        for _ in self.batches:
+            self.opt.step()
+        return 1e6 * (time.perf_counter() - t0) / len(self.batches)
+
+
+def chapter_scale(args):
+    """The chapter-scale part: interleaved repeats, then a table and the bit-identity check."""
+    rng = np.random.default_rng(args.seed)
+    steps = 3 * args.steps
+    X = rng.standard_normal((steps * CHAPTER_BATCH, CHAPTER_SIZES[0]))
+    y = rng.integers(0, CHAPTER_SIZES[-1], size=len(X))
+    benches = {(name, flat): ChapterStep(X, y, name, flat, args.seed)
+               for name in CHAPTER_OPTIMISERS for flat in (True, False)}
+    for bench in benches.values():  # warm-up
+        bench.run()
+    times = {key: [] for key in benches}
+    updates = {key: [] for key in benches}
+    for _ in range(args.repeats):
+        for key, bench in benches.items():
+            times[key].append(ms_per_step(bench))
+        for key, bench in benches.items():
+            updates[key].append(bench.update())
+    blas = sorted({(i["internal_api"], i["num_threads"]) for i in threadpool_info()
+                   if i["user_api"] == "blas"})
+    print(f"\nchapter scale: one training step, MLP {CHAPTER_SIZES[0]}-{CHAPTER_SIZES[1]}x6-"
+          f"{CHAPTER_SIZES[-1]} ReLU, float64, batch {CHAPTER_BATCH}; BLAS threads {blas};"
+          f" medians of {args.repeats} interleaved repeats x {steps} steps")
+    print(f"{'':18s}{'update':>16s}{'step ms':>9s}{'min':>8s}{'update us':>11s}{'min':>7s}")
+    for name in CHAPTER_OPTIMISERS:
+        for flat in (True, False):
+            t, u = times[name, flat], updates[name, flat]
+            print(f"{name:18s}{'flat runs' if flat else 'per parameter':>16s}"
+                  f"{statistics.median(t):9.3f}{min(t):8.3f}"
+                  f"{statistics.median(u):11.1f}{min(u):7.1f}")
+    for name in CHAPTER_OPTIMISERS:
+        new, old = times[name, True], times[name, False]
+        gain = 1 - statistics.median(new) / statistics.median(old)
+        paired = statistics.median(1 - a / b for a, b in zip(new, old))
+        same = all(np.array_equal(p, q) for a, b in zip(benches[name, True].model,
+                                                        benches[name, False].model)
+                   for p, q in zip(a.params.values(), b.params.values()))
+        print(f"{name}: step {100 * gain:.0f} % faster with flat runs (median of paired"
+              f" repeats {100 * paired:.0f} %, of mins {100 * (1 - min(new) / min(old)):.0f} %;"
+              f" target >= 15 %: {'met' if gain >= 0.15 else 'NOT met'}); parameters of the two"
+              f" copies bit-identical after all runs: {'yes' if same else 'NO'}")
+
+
 def ms_per_step(bench):
     t0 = time.perf_counter()
     n = bench.run()
@@ -206,9 +339,16 @@ def main():
     parser.add_argument("--steps", type=int, default=100, help="training steps per timed run")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2, help="BLAS (and torch) threads")
+    parser.add_argument("--part", choices=("all", "large", "chapter"), default="all",
+                        help="all: the large network here, then the chapter scale in a"
+                             " subprocess with one BLAS thread")
     args = parser.parse_args()
     if args.repeats < 5 or args.steps < 1:
         parser.error("need --repeats >= 5 (for a meaningful median) and --steps >= 1")
+    if args.part == "chapter":
+        with threadpool_limits(THREADS):
+            chapter_scale(args)
+        return
 
     load_before = os.getloadavg()[0]
     with threadpool_limits(THREADS):
@@ -239,6 +379,11 @@ def main():
         results[128][0]["true floor"])
     print(f"\ntarget at batch 128: npnet <= 1.5x the true floor -> {ratio:.2f}x,"
           f" {'met' if ratio <= 1.5 else 'NOT met'}")
+    if args.part == "all":  # BLAS threads are fixed when NumPy loads: a fresh process
+        sys.stdout.flush()
+        subprocess.run([sys.executable, __file__, "--part", "chapter", "--threads", "1",
+                        "--repeats", str(args.repeats), "--steps", str(args.steps),
+                        "--seed", str(args.seed)], check=True)
 
 
 if __name__ == "__main__":
