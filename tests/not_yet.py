@@ -12,7 +12,6 @@ removes it from the list; the lists only shrink.
 """
 
 EXERCISES = {
-    "05_depth",
     "06_initialisers",
     "07_activations",
     "08_batchnorm",
