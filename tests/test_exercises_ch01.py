@@ -132,3 +132,19 @@ def test_dropout_prediction_rejects_the_stub_and_wrong_predictions(capsys):
 def test_dropout_prediction_accepts_the_answer(capsys):
     assert ch01.check_dropout_prediction({"input dropout": False, "hidden dropout": True}) is True
     assert said(capsys).startswith("Correct")
+
+
+# --- Stubs: a checker says what is missing and never raises --------------------------------
+
+STUBS = [None, ..., lambda *args, **kwargs: None, lambda *args, **kwargs: ..., stub]
+
+
+def test_checkers_never_raise_on_a_stub(capsys):
+    for check in (ch01.check_zero_init_final_loss, ch01.check_saturated_share):
+        for s in STUBS:
+            assert check(s) is False
+            assert "Not yet" in capsys.readouterr().out
+    template = {"input dropout": None, "hidden dropout": None}     # the stub cell's dict
+    for s in STUBS + [template, {}, {"input dropout": ...}]:
+        assert ch01.check_dropout_prediction(s) is False
+        assert "Not yet" in capsys.readouterr().out
