@@ -12,7 +12,6 @@ removes it from the list; the lists only shrink.
 """
 
 EXERCISES = {
-    "01_symmetry",
     "06_initialisers",
     "07_activations",
     "08_batchnorm",
@@ -21,6 +20,4 @@ EXERCISES = {
     "11_optimisers",
 }
 
-LEAN = {
-    "01_symmetry",
-}
+LEAN = set()
