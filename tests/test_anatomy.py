@@ -438,6 +438,8 @@ def test_part_one_is_lean(path):
 
 def test_not_yet_lists_name_real_chapters():
     stems = {p.stem for p in CHAPTERS}
+    assert isinstance(not_yet.EXERCISES, set) and isinstance(not_yet.LEAN, set), \
+        "write an empty list as set(), not {} (a dict)"
     assert not_yet.EXERCISES <= stems and not_yet.LEAN <= LEAN_CHAPTERS
 
 
