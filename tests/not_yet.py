@@ -12,8 +12,6 @@ removes it from the list; the lists only shrink.
 """
 
 EXERCISES = {
-    "06_initialisers",
-    "07_activations",
     "08_batchnorm",
     "09_regularisation",
     "10_hyperparameters",
