@@ -15,7 +15,6 @@ EXERCISES = {
     "08_batchnorm",
     "09_regularisation",
     "10_hyperparameters",
-    "11_optimisers",
 }
 
 LEAN = set()
