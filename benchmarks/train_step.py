@@ -64,6 +64,7 @@ from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 import npnet  # noqa: E402
 from npnet.train import train_step  # noqa: E402
+from per_parameter import PerParameter  # noqa: E402  (the old update: benchmarks/per_parameter.py)
 
 try:  # optional: PyTorch CPU as a third reference
     import torch  # noqa: E402
@@ -188,52 +189,6 @@ CHAPTER_SIZES = [64] + [32] * 6 + [10]
 CHAPTER_BATCH = 32
 CHAPTER_OPTIMISERS = {"SGD momentum 0.9": (npnet.SGD, dict(lr=0.01, momentum=0.9)),
                       "Adam": (npnet.Adam, dict(lr=1e-3))}
-
-
-class PerParameter:
-    """The reference: npnet's SGD/Adam update as it was before the flat runs, a loop over the
-    parameter arrays (3-13 NumPy calls per array per step), the same formulas and values."""
-
-    def __init__(self, model, lr, momentum=0.0, betas=None, eps=1e-8):
-        self.slots = [(layer, name) for layer in model for name in layer.params]
-        self.lr, self.mu, self.betas, self.eps, self.t = lr, momentum, betas, eps, 0
-        self.velocity, self.m, self.v, self.tmp = (
-            [np.zeros_like(layer.params[name]) for layer, name in self.slots] for _ in range(4))
-        # as before: one scratch buffer (one dtype here) as large as the largest parameter
-        shared = np.empty(max(p.size for p in self.velocity), self.velocity[0].dtype)
-        self.scratch = [shared[:p.size].reshape(p.shape) for p in self.velocity]
-
-    def step(self):
-        if self.betas is None:  # SGD: v <- mu v + g, w <- w - lr v
-            for i, (layer, name) in enumerate(self.slots):
-                g = layer.grads[name]
-                if self.mu:
-                    v = self.velocity[i]
-                    v *= self.mu
-                    v += g
-                    g = v
-                layer.params[name] -= np.multiply(g, self.lr, out=self.scratch[i])
-            return
-        self.t += 1  # Adam, as torch.optim.Adam
-        b1, b2 = self.betas
-        step_size = self.lr / (1 - b1 ** self.t)
-        bias2 = np.sqrt(1 - b2 ** self.t)
-        for i, (layer, name) in enumerate(self.slots):
-            g = layer.grads[name]
-            m, v, t, d = self.m[i], self.v[i], self.tmp[i], self.scratch[i]
-            np.multiply(g, 1 - b1, out=t)
-            m *= b1
-            m += t
-            np.multiply(g, 1 - b2, out=t)
-            t *= g
-            v *= b2
-            v += t
-            np.sqrt(v, out=d)
-            d /= bias2
-            d += self.eps
-            np.multiply(m, step_size, out=t)
-            t /= d
-            layer.params[name] -= t
 
 
 class ChapterStep:

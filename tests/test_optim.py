@@ -4,6 +4,8 @@ and argument validation."""
 import copy
 import math
 import pickle
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -227,57 +229,10 @@ def test_clip_grad_norm_leaves_small_gradients_alone():
 
 
 # --- flat runs: the same bits as an update parameter by parameter -----------------------------
-
-class PerParameter:
-    """The optimisers as they were before the flat runs (npnet 2026-12): a loop over parameter
-    arrays, kept here as the reference the flat update must match bit for bit."""
-
-    def __init__(self, model, lr, weight_decay=0.0, momentum=0.0, betas=None, eps=1e-8):
-        self.slots = [(layer, name) for layer in model for name in layer.params]
-        self.lr, self.wd, self.mu, self.betas, self.eps, self.t = lr, weight_decay, momentum, \
-            betas, eps, 0
-        zeros = lambda: [np.zeros_like(layer.params[name]) for layer, name in self.slots]  # noqa
-        self.velocity, self.m, self.v, self.tmp, self.scratch = (zeros() for _ in range(5))
-
-    def gradient(self, i, layer, name):
-        g = layer.grads[name]
-        if self.wd and name == "W":
-            g = np.multiply(layer.params[name], self.wd, out=self.scratch[i])
-            g += layer.grads[name]
-        return g
-
-    def step(self):
-        if self.betas is None:
-            for i, (layer, name) in enumerate(self.slots):
-                g = self.gradient(i, layer, name)
-                if self.mu:
-                    v = self.velocity[i]
-                    v *= self.mu
-                    v += g
-                    g = v
-                layer.params[name] -= np.multiply(g, self.lr, out=self.scratch[i])
-            return
-        self.t += 1
-        b1, b2 = self.betas
-        step_size = self.lr / (1 - b1 ** self.t)
-        bias2 = np.sqrt(1 - b2 ** self.t)
-        for i, (layer, name) in enumerate(self.slots):
-            g = self.gradient(i, layer, name)
-            m, v, t, d = self.m[i], self.v[i], self.tmp[i], self.scratch[i]
-            np.multiply(g, 1 - b1, out=t)
-            m *= b1
-            m += t
-            np.multiply(g, 1 - b2, out=t)
-            t *= g
-            v *= b2
-            v += t
-            np.sqrt(v, out=d)
-            d /= bias2
-            d += self.eps
-            np.multiply(m, step_size, out=t)
-            t /= d
-            layer.params[name] -= t
-
+# The reference is the update as it was before the flat runs: benchmarks/per_parameter.py, which
+# the benchmark times against the flat update too.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from per_parameter import PerParameter  # noqa: E402
 
 FLAT_CASES = {  # name: (npnet optimiser, keyword arguments of both)
     "sgd": (npnet.SGD, dict(lr=0.1)),
