@@ -21,7 +21,6 @@ size (``min-tick-css-px``), which the anatomy test holds at ``MIN_TICK_PX`` or m
 """
 
 import io
-import zlib
 
 import matplotlib.pyplot as plt
 import numpy as np
