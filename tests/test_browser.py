@@ -133,7 +133,8 @@ def _move_every_knob(control, c, doc):
             Path(shots).mkdir(parents=True, exist_ok=True)
             stem = f"{shots}/{doc.replace('/', '_')}_explore{c}_{name}"
             control.screenshot(path=f"{stem}_before.png")
-        if knob.evaluate("e => e.tagName") == "FIELDSET":
+        is_group = knob.evaluate("e => e.tagName") == "FIELDSET"   # a row of buttons
+        if is_group:
             radios = knob.locator("input[type=radio]")
             checked = next(i for i in range(radios.count()) if radios.nth(i).is_checked())
             radios.nth(checked).focus()
@@ -157,7 +158,7 @@ def _move_every_knob(control, c, doc):
             problems.append(f"Explore control {c}: moving {name!r} did not change the frame")
         if before[1] == after[1]:
             problems.append(f"Explore control {c}: moving {name!r} did not change the readout")
-        if knob.evaluate("e => e.tagName") == "FIELDSET":
+        if is_group:
             knob.page.keyboard.press(undo)                   # back where it was
         else:
             knob.press("Home")

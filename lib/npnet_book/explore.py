@@ -110,10 +110,10 @@ class Explore:
             controls = []
             for k, (name, values) in enumerate(self.sweep.items()):
                 options = [(_label(v), i) for i, v in enumerate(values)]
-                kind = widgets.SelectionSlider if is_numeric(values) else widgets.ToggleButtons
-                extra = {"continuous_update": True} if is_numeric(values) else {}
-                controls.append(kind(options=options, value=self.start[k], description=name,
-                                     style={"description_width": "initial"}, **extra))
+                common = dict(options=options, value=self.start[k], description=name,
+                              style={"description_width": "initial"})
+                controls.append(widgets.SelectionSlider(continuous_update=True, **common)
+                                if is_numeric(values) else widgets.ToggleButtons(**common))
             image = widgets.Image(value=self.frames[self.index(self.start)], format="png",
                                   layout=widgets.Layout(width="100%", max_width=f"{COLUMN_PX}px"))
 
