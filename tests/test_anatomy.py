@@ -291,7 +291,6 @@ LEAN_CODE_LINES = {"04_variance": 90}      # chapter 4 leaves 10 lines for the c
 LEAN_DEFAULT_LINES = 100
 LEAN_LINE_CHARS = 75
 LEAN_CHAPTERS = {"01_symmetry", "02_centring", "03_bias", "04_variance"}
-FOLDED = {"hide-cell", "hide-output", "remove-output", "remove-cell", "hide-input", "remove-input"}
 
 
 def visible_code_lines(nb):
@@ -345,7 +344,7 @@ def exercise_problems(nb):
             solved[exercise] = True
             if "hide-cell" not in t and "remove-cell" not in t:
                 problems.append(f"cell {i}: a solution cell must be folded (hide-cell)")
-        elif cell.outputs and not t & FOLDED and "exercises." not in cell.source:
+        elif cell.outputs and not t & FOLDED_OUTPUT and "exercises." not in cell.source:
             problems.append(f"cell {i} shows its output under exercise {exercise} before the"
                             " reader answers: fold it (hide-output) or move it into the solution")
     missing = [k for k in range(1, exercise + 1) if k not in solved]
@@ -522,3 +521,25 @@ def test_checks_catch_a_broken_notebook():
         assert absent not in problems, absent
     for expected in ["missing the '## Experiment'", "missing the '## Summary'", "asserted claims"]:
         assert expected in problems, expected
+
+
+def test_exercise_rule_catches_answers_shown_early():
+    """A measurement under an exercise must have its output folded (hide-input folds only the
+    code), and every exercise needs a cell tagged 'solution'."""
+    def code(source, tags=(), text="0.000771\n"):
+        cell = nbformat.v4.new_code_cell(source, metadata={"tags": list(tags)})
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        return cell
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## Exercises\n\n### Exercise 1"),
+                code("ok = npnet_book.exercises.ch05.check(guess)", text="Not yet\n"),
+                code("print(measured)", ["hide-input"]),
+                nbformat.v4.new_markdown_cell("### Exercise 2"),
+                code("print(measured)", ["hide-output"]),
+                code("guess = 0.5", ["solution", "hide-cell"]),
+                nbformat.v4.new_markdown_cell("## Summary")]
+    problems = " | ".join(exercise_problems(nb))
+    assert "cell 2 shows its output under exercise 1" in problems
+    assert "cell 4" not in problems and "cell 1" not in problems
+    assert "exercises [1] have no worked solution" in problems
