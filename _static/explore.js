@@ -1,6 +1,6 @@
 // Explore controls on the static site (npnet_book.explore.explore). Each knob is a range input
 // (numbers) or a radio group in a <fieldset> (names); the frame for the chosen combination is
-// shown and the readout updated. The frames are precomputed <img>s, in itertools.product order
+// shown and the readout (the knob values and the number to watch) updated. The frames are precomputed <img>s, in itertools.product order
 // of the knobs (first knob slowest). No kernel, no framework.
 (function () {
   "use strict";
@@ -36,15 +36,15 @@
     var frames = box.querySelectorAll(".npnet-explore-frames img");
     var readout = box.querySelector(".npnet-explore-readout");
     function update() {
-      var index = 0, parts = [];
+      var index = 0;
       knobs.forEach(function (knob) {
         var pos = knob.position();
         index = index * knob.size + pos;
         knob.show(pos);
-        parts.push(knob.name + " = " + knob.label(pos));
       });
       for (var i = 0; i < frames.length; i++) frames[i].hidden = (i !== index);
-      if (readout) readout.textContent = parts.join(", ");
+      // each frame carries its own readout: the knob values and the number to watch
+      if (readout && frames[index]) readout.textContent = frames[index].getAttribute("data-readout");
     }
     knobs.forEach(function (knob) {
       knob.inputs.forEach(function (input) {

@@ -102,11 +102,33 @@ def test_widget_view_needs_only_a_model_id(monkeypatch):
 def test_widget_slider_swaps_image():
     e = explore(draw, scale=[0.5, 1.0, 2.0])
     box = e.widget()
-    slider, image = box.children
+    slider, readout, image = box.children
     assert image.value == e.frames[1]
+    assert readout.value == "scale = 1"
     slider.value = 2
     assert image.value == e.frames[2]
+    assert readout.value == "scale = 2"
     assert hashlib.sha1(image.value).digest() != hashlib.sha1(e.frames[1]).digest()
+
+
+def test_labels_and_the_watched_number():
+    """Knobs show the reader's label, not the Python name, and the readout of every frame
+    states the watched number: in the page's HTML, in each frame's data-readout, and live."""
+    e = explore(draw, labels={"scale": "σ_w"}, watch=lambda scale, shift: f"χ = {scale ** 2:g}",
+                scale=[0.5, 1.0, 2.0], shift=[0.0, 1.0])
+    page = e._repr_html_()
+    assert "<span>σ_w</span>" in page and ">scale<" not in page
+    assert 'data-knob="scale"' in page                 # the script still keys on the name
+    assert "σ_w = 1, shift = 1: χ = 1</p>" in page      # start values: middle of each knob
+    assert 'data-readout="σ_w = 2, shift = 0: χ = 4"' in page
+    assert "σ_w = 0.5" in e.alts[0]
+    slider, _, readout, _ = e.widget().children
+    slider.value = 0
+    assert readout.value == "σ_w = 0.5, shift = 1: χ = 0.25"
+    with pytest.raises(ValueError, match=r"\['sigma'\]"):
+        explore(draw, labels={"sigma": "σ"}, scale=[1.0])
+    with pytest.raises(TypeError, match="watch must be a function"):
+        explore(draw, watch="χ", scale=[1.0])
 
 
 def test_too_many_combinations():
@@ -168,8 +190,8 @@ def test_live_view_uses_buttons_for_names():
 
     view = explore(draw2, activation=["tanh", "relu"], scale=[0.5, 1.0]).widget()
     kinds = [type(w) for w in view.children]
-    assert kinds == [widgets.ToggleButtons, widgets.SelectionSlider, widgets.Image]
-    image = view.children[2]
+    assert kinds == [widgets.ToggleButtons, widgets.SelectionSlider, widgets.Label, widgets.Image]
+    image = view.children[3]
     before = image.value
     view.children[0].value = 0
     assert image.value != before
