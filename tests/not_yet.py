@@ -9,8 +9,16 @@ removes it from the list; the lists only shrink.
   visible on the stored page until the reader opens it.
 - ``LEAN``: Part I's reading budget (≤ 2,000 words, ≤ 100 visible code lines of ≤ 75 characters,
   chapter 4 ≤ 90 to leave room for the clinic's case).
+- ``SITE``: the reader-site rules (tests/test_anatomy.py ``site_problems``): numbered,
+  captioned figures cited with {numref}, no hand-written figure/equation numbers, no "note"
+  the reader cannot see, folded Explore cells with labelled knobs and a watched readout, code
+  lines ≤ 75 characters.
 """
 
 EXERCISES = set()
 
 LEAN = set()
+
+SITE = {"00_toolkit", "01_symmetry", "02_centring", "03_bias", "04_variance", "05_depth",
+        "06_initialisers", "07_activations", "08_batchnorm", "09_regularisation",
+        "10_hyperparameters", "11_optimisers", "12_checklist"}

@@ -353,6 +353,75 @@ def exercise_problems(nb):
     return problems
 
 
+HAND_FIGURE = re.compile(
+    r"(?<!paper's )(?<!their )(?<!\bof )\b(fig(?:ure|\.)?\s*\d+|equation\s*\(\d+\)|eq\.\s*\(\d+\)"
+    r"|the (?:first|second|last|next|previous) figure|the figure (?:above|below))", re.I)
+HAND_TAG = re.compile(r"\\tag\{|\(\d+\)\s*$")
+UNSEEN_NOTE = re.compile(r"\bnotes?\b", re.I)
+PYTHON_NAME = re.compile(r"^[A-Za-z]+_[A-Za-z_]+$")
+SITE_CODE_CHARS = 75
+EXPLORE_LABEL = re.compile(r'<(?:legend|span)>([^<]*)</(?:legend|span)>')
+READOUT = re.compile(r'class="npnet-explore-readout"[^>]*>([^<]*)<')
+
+
+def display_maths(md):
+    return re.findall(r"\$\$(.*?)\$\$", md, flags=re.S)
+
+
+def site_problems(nb):
+    """The reader-site rules (issue 20): numbered, captioned figures cited with {numref}; no
+    figure or equation numbers written by hand; no notes the reader cannot see; Explore cells
+    folded, with knobs labelled in words or symbols and a readout stating the watched number;
+    code lines that fit the code box (75 characters) once every toggle is open."""
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            if re.search(r"^#\s+Chapter\s+\d", cell.source, re.M):
+                problems.append(f"cell {i}: the title says 'Chapter N'; the toc numbers the"
+                                " chapters (numbered Parts), so the title is just the topic")
+            text = re.sub(r"\{numref\}`[^`]*`|\{eq\}`[^`]*`|\]\([^)]*\)", " ", cell.source)
+            for m in HAND_FIGURE.finditer(reading_path.strip_maths(text)):
+                problems.append(f"cell {i}: {m.group(0)!r} written by hand; label it and cite"
+                                " it with {numref} or {eq}")
+            for maths in display_maths(cell.source):
+                if any(HAND_TAG.search(line) for line in maths.splitlines()):
+                    problems.append(f"cell {i}: a hand-written equation tag in display maths;"
+                                    " label the equation ($$ ... $$ (label)) instead")
+            if "hide-cell" not in tags(cell) and "remove-cell" not in tags(cell):
+                prose = reading_path.strip_maths(reading_path.strip_dropdowns(cell.source))
+                prose = re.sub(r"`[^`\n]*`|\{note\}|\([^)]*\)=", " ", prose)
+                for m in UNSEEN_NOTE.finditer(prose):
+                    problems.append(f"cell {i}: {m.group(0)!r} in reading-path prose: cite a"
+                                    " published source or a chapter, never a note the reader"
+                                    " cannot see (say 'remark', 'mind', ... for the verb)")
+            continue
+        long = [line for line in cell.source.splitlines() if len(line) > SITE_CODE_CHARS]
+        if long:
+            problems.append(f"code cell {i}: {len(long)} lines over {SITE_CODE_CHARS} characters"
+                            f" (the code box holds {SITE_CODE_CHARS}), e.g. {long[0][:50]!r}")
+        pngs = sum("image/png" in o.get("data", {}) for o in cell.outputs)
+        figure = cell.metadata.get("mystnb", {}).get("figure", {})
+        if pngs > 1:
+            problems.append(f"code cell {i} stores {pngs} figures; one figure per cell")
+        if pngs and not (figure.get("name") and figure.get("caption")):
+            problems.append(f"code cell {i} stores a figure without a number: give it cell"
+                            " metadata mystnb.figure {name, caption} and cite it with {numref}")
+        html_out = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
+        if "npnet-explore" in html_out:
+            if not tags(cell) & {"hide-input", "remove-input"}:
+                problems.append(f"code cell {i}: fold the Explore cell's code (hide-input) so"
+                                " the control sits under its text")
+            named = [t for t in EXPLORE_LABEL.findall(html_out) if PYTHON_NAME.match(t)]
+            if named:
+                problems.append(f"code cell {i}: knobs labelled with Python names {named}:"
+                                " explore(..., labels={'sigma_w': 'σ_w'})")
+            readout = READOUT.search(html_out)
+            if not readout or ": " not in readout.group(1):
+                problems.append(f"code cell {i}: the readout states only the knob values:"
+                                " explore(..., watch=lambda **knobs: 'χ = 1.02')")
+    return problems
+
+
 def anatomy_problems(nb, exempt=frozenset()):
     """The parts of a chapter (DESIGN.md §3), in order, and what each must hold; parts named
     in ``exempt`` may be absent (if present, they are checked like any other)."""
@@ -435,11 +504,21 @@ def test_part_one_is_lean(path):
     assert problems == []
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_site_rules(path):
+    problems = site_problems(nbformat.read(path, as_version=4))
+    if path.stem in not_yet.SITE:
+        pytest.skip(f"{path.stem} is on the not-yet list for the site rules"
+                    f" ({len(problems)} problems)")
+    assert problems == []
+
+
 def test_not_yet_lists_name_real_chapters():
     stems = {p.stem for p in CHAPTERS}
-    assert isinstance(not_yet.EXERCISES, set) and isinstance(not_yet.LEAN, set), \
+    assert all(isinstance(s, set) for s in (not_yet.EXERCISES, not_yet.LEAN, not_yet.SITE)), \
         "write an empty list as set(), not {} (a dict)"
     assert not_yet.EXERCISES <= stems and not_yet.LEAN <= LEAN_CHAPTERS
+    assert not_yet.SITE <= {p.stem for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
