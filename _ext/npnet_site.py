@@ -75,7 +75,31 @@ def unique_scripts(app, pagename, templatename, context, doctree):
         scripts[:] = kept
 
 
+def output_alt_text():
+    """myst-nb 1.4 takes an image output's width and height from its output metadata but not
+    its alt text (only the cell-level ``mystnb.image.alt``), so a figure whose alt text
+    ``npnet_book.plots.set_alt`` stored with the output rendered alt="<file name>". Wrap its
+    image renderer to copy the output's alt text onto the image node (cell metadata wins)."""
+    from myst_nb.core.render import NbElementRenderer
+
+    original = NbElementRenderer.render_image
+    if getattr(original, "npnet_output_alt", False):
+        return
+
+    def render_image(self, data):
+        rendered = original(self, data)
+        alt = data.output_metadata.get(data.mime_type, {}).get("alt")
+        for node in rendered:
+            if alt and not node.get("alt"):
+                node["alt"] = str(alt)
+        return rendered
+
+    render_image.npnet_output_alt = True
+    NbElementRenderer.render_image = render_image
+
+
 def setup(app):
+    output_alt_text()
     app.connect("missing-reference", missing_reference)
     app.connect("html-page-context", unique_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

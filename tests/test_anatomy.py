@@ -146,8 +146,8 @@ TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$", re.M)
 
 def claims_table_problems(nb):
     """The Claims checked section holds the chapter's table of claims, folded: a markdown table
-    inside a collapsed dropdown, or a code cell whose printed table is folded (hide-cell or
-    hide-output)."""
+    inside a collapsed dropdown, or a code cell whose printed or HTML table (text/html with a
+    <table>) is folded (hide-cell or hide-output)."""
     problems, inside, tables = [], False, 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
@@ -165,10 +165,11 @@ def claims_table_problems(nb):
             tables += bool(TABLE_ROW.search(cell.source))
         elif inside:
             printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            if printed.count("\n") >= 3:
+            shown = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
+            if printed.count("\n") >= 3 or "<table" in shown:
                 tables += 1
                 if not tags(cell) & FOLDED_OUTPUT:
-                    problems.append(f"cell {i} prints the claims table on the reading path; tag"
+                    problems.append(f"cell {i} shows the claims table on the reading path; tag"
                                     " it hide-cell (or hide-output) so it starts folded")
     if not tables:
         problems.append("the Claims checked section has no table of the chapter's claims"
@@ -268,7 +269,7 @@ def rule_problems(nb, url):
                                 " control (end the cell with the explore(...) call; `make execute`)")
         has_image = any("image/png" in o.get("data", {}) for o in cell.outputs)
         mystnb = cell.metadata.get("mystnb", {})
-        has_alt = (mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption")
+        has_alt = (mystnb.get("image", {}).get("alt")
                    or all(o.get("metadata", {}).get("image/png", {}).get("alt")
                           for o in cell.outputs if "image/png" in o.get("data", {})))
         if has_image and not has_alt:
