@@ -14,6 +14,9 @@ size of the file compressed with gzip -9 ("gz"), as a server compressing text wo
 rest. Images are image responses plus the base64 data-URI images inside the HTML (Explore
 frames): their raw bytes are the payload's characters, their compressed bytes the difference
 between the compressed HTML and the compressed HTML without those payloads.
+
+It also reports the cumulative layout shift (the sum of the page's layout-shift entries, as
+Chromium's PerformanceObserver gives them): once the page has loaded, and after the scroll.
 """
 
 import argparse
@@ -37,6 +40,10 @@ DATA_IMAGE = re.compile(rb"data:image/[a-z0-9.+-]+;base64,([A-Za-z0-9+/=\s]+)")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
+WATCH_SHIFTS = """window.__shift = 0;
+new PerformanceObserver(list => { for (const e of list.getEntries())
+    if (!e.hadRecentInput) window.__shift += e.value; })
+  .observe({type: "layout-shift", buffered: true});"""
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -64,7 +71,7 @@ def html_split(path):
 
 
 def measure(page, base, html_dir, doc):
-    """Load one page, scroll to its end, and return its transfers [(path, kind), ...]."""
+    """Load one page, scroll to its end; its transfers [(path, kind), ...] and layout shifts."""
     seen = []
 
     def on_response(response):
@@ -74,6 +81,8 @@ def measure(page, base, html_dir, doc):
 
     page.on("response", on_response)
     page.goto(base + doc + ".html", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    shift_load = page.evaluate("window.__shift")
     height = page.evaluate("document.documentElement.scrollHeight")
     y = 0
     while y < height:
@@ -83,7 +92,7 @@ def measure(page, base, html_dir, doc):
         height = page.evaluate("document.documentElement.scrollHeight")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)
-    return seen
+    return seen, (shift_load, page.evaluate("window.__shift"))
 
 
 def weigh(seen, html_dir):
@@ -143,11 +152,12 @@ def main():
         for doc in docs:
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             context.route("**/*", route)
+            context.add_init_script(WATCH_SHIFTS)
             page = context.new_page()
-            seen = measure(page, base, html_dir, doc)
+            seen, (shift_load, shift) = measure(page, base, html_dir, doc)
             context.close()
             totals, files = weigh(seen, html_dir)
-            results[doc] = {**totals, "files": files}
+            results[doc] = {**totals, "cls_load": shift_load, "cls": shift, "files": files}
         browser.close()
     httpd.shutdown()
 
@@ -155,11 +165,11 @@ def main():
     print(f"{html_dir}: {len(docs)} pages in {time.perf_counter() - start:.0f} s,"
           f" {len(blocked)} requests to other hosts blocked")
     print(f"{'page':28s} {'total raw':>9s} {'total gz':>9s} | {'rest raw':>8s} {'rest gz':>8s}"
-          f" | {'img raw':>8s} {'img gz':>8s}   (MB)")
+          f" | {'img raw':>8s} {'img gz':>8s} (MB) | {'CLS load':>8s} {'scrolled':>8s}")
     for doc, t in results.items():
         print(f"{doc:28s} {mb(t['rest_raw'] + t['img_raw']):>9s} {mb(t['rest_gz'] + t['img_gz']):>9s}"
               f" | {mb(t['rest_raw']):>8s} {mb(t['rest_gz']):>8s} | {mb(t['img_raw']):>8s}"
-              f" {mb(t['img_gz']):>8s}")
+              f" {mb(t['img_gz']):>8s}      | {t['cls_load']:8.3f} {t['cls']:8.3f}")
         if args.top:
             heavy = sorted(t["files"].items(), key=lambda kv: -kv[1][1])[:args.top]
             for path, (kind, raw, packed) in heavy:
