@@ -12,11 +12,12 @@ Loaded by _config.yml ``sphinx.local_extensions``. Five pieces:
    documents in reading order ("Cited in: 8. Batch normalisation, 9. Regularisation"), each
    to the first place the document cites the work.
 
-3. ``.. api-modules:: PACKAGE`` (reStructuredText, inside ``{eval-rst}``: the summaries are
-   docstring lines, written in reStructuredText): a table of every public module of PACKAGE (names not starting
-   with "_", found with pkgutil, subpackages included but not walked) linked to its API page,
-   with the first line of its docstring. A module without a docstring is a build warning
-   (``-W`` fails); the page depends on each module's file, so it is rebuilt when one changes.
+3. ``.. api-modules:: PACKAGE`` (inside ``{eval-rst}``: docstrings are reStructuredText): a
+   table of every public module of PACKAGE (names not starting with "_", found with pkgutil,
+   subpackages included but not walked) linked to its API page, with its docstring's first
+   sentence (its first line, continued if the sentence goes on). A module without a docstring
+   is a build warning (``-W`` fails); the page depends on each module's file, so it is rebuilt
+   when one changes.
 
 4. Glossary previews. sphinx-tippy shows a term's definition when a ``{term}`` link is hovered
    or focused. Its defaults load popper and tippy from a CDN and fetch Wikipedia and DOI tips at
@@ -162,6 +163,14 @@ def add_cited_in(app, doctree, docname):
 
 # --- 3. API module index ---------------------------------------------------------------------
 
+def _summary(doc):
+    """The docstring's first sentence: its first line, continued to the end of the sentence
+    if the line breaks inside it (never past the first paragraph)."""
+    paragraph = " ".join(doc.strip().split("\n\n")[0].split())
+    sentence = re.match(r"(.+?[.!?])(\s|$)", paragraph)
+    return sentence.group(1) if sentence else paragraph
+
+
 class ApiModules(SphinxDirective):
     """``.. api-modules:: npnet``: every public module of the package, with its summary."""
     required_arguments = 1
@@ -170,11 +179,11 @@ class ApiModules(SphinxDirective):
 
     def run(self):
         package = importlib.import_module(self.arguments[0])
-        table = nodes.table(classes=["api-modules"])
+        table = nodes.table(classes=["api-modules", "colwidths-auto"])
         group = nodes.tgroup(cols=2)
         table += group
-        group += nodes.colspec(colwidth=30)
-        group += nodes.colspec(colwidth=70)
+        group += nodes.colspec(colwidth=1)
+        group += nodes.colspec(colwidth=1)
         head, body = nodes.thead(), nodes.tbody()
         head += self._row([nodes.paragraph(text="Module")], [nodes.paragraph(text="Summary")])
         group += head
@@ -186,10 +195,9 @@ class ApiModules(SphinxDirective):
             module = importlib.import_module(name)
             if getattr(module, "__file__", None):
                 self.env.note_dependency(module.__file__)
-            doc = (inspect.getdoc(module) or "").strip()
-            summary = doc.splitlines()[0].strip() if doc else ""
+            summary = _summary(inspect.getdoc(module) or "")
             if not summary:
-                LOGGER.warning(f"{name} has no module docstring: the API index needs its first line",
+                LOGGER.warning(f"{name} has no module docstring for the API index",
                                location=(self.env.docname, self.lineno))
             body += self._row(self._parse(f":py:mod:`{name}`", name),
                               self._parse(summary, name))
@@ -259,7 +267,7 @@ def page_assets(app, pagename, templatename, context, doctree):
             app.add_js_file(None, body=ESCAPE_JS)
         else:
             scripts[:] = [js for js in scripts if not _is_tippy(js)]
-    if any(c in body for c in ('class="glossary-az"', 'class="cited-in"', "api-modules")):
+    if any(c in body for c in ('class="glossary-az"', 'class="cited-in"', "api-modules", "#term-")):
         app.add_css_file("back-matter.css")
 
 
