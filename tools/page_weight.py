@@ -70,6 +70,16 @@ def html_split(path):
     return len(stripped), rest_gz, img_raw, full_gz - rest_gz
 
 
+def settle(page):
+    """Wait until the network is idle (at most a minute: a busy machine can take that long)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_load_state("networkidle", timeout=60000)
+    except PlaywrightTimeout:
+        print(f"  (network not idle after 60 s on {page.url}; measured as it stood)")
+
+
 def measure(page, base, html_dir, doc):
     """Load one page, scroll to its end; its transfers [(path, kind), ...] and layout shifts."""
     seen = []
@@ -81,7 +91,7 @@ def measure(page, base, html_dir, doc):
 
     page.on("response", on_response)
     page.goto(base + doc + ".html", wait_until="load")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     shift_load = page.evaluate("window.__shift")
     height = page.evaluate("document.documentElement.scrollHeight")
     y = 0
@@ -90,7 +100,7 @@ def measure(page, base, html_dir, doc):
         page.evaluate(f"window.scrollTo(0, {y})")
         page.wait_for_timeout(60)
         height = page.evaluate("document.documentElement.scrollHeight")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.wait_for_timeout(300)
     return seen, (shift_load, page.evaluate("window.__shift"))
 
