@@ -111,11 +111,13 @@ def _report_time(request):
         if OVERFLOW:
             line += ("scrolling sideways after opening every toggle, overflowing/all"
                      " (code, outputs, tables, equations); * = on not_yet.SITE, reported only\n")
+            line += "  keys: presses from page load to the first Explore control\n"
             for doc, widths in OVERFLOW.items():
                 cells = "   ".join(f"{w}: " + " ".join(f"{widths[w][k][0]}/{widths[w][k][1]}"
                                                           for k in KINDS) for w in widths)
                 mark = "*" if Path(doc).name in SITE else " "
-                line += f"  {mark} {Path(doc).name:<20} {cells}\n"
+                keys = TIMES.get("keys", {}).get(doc, "-")
+                line += f"  {mark} {Path(doc).name:<20} {cells}   keys: {keys}\n"
         capture = request.config.pluginmanager.get_plugin("capturemanager")
         with capture.global_and_fixture_disabled():
             request.config.pluginmanager.get_plugin("terminalreporter").write(line)
