@@ -139,6 +139,10 @@ def main():
     args = parser.parse_args()
     html_dir = Path(args.html).resolve()
     docs = args.pages or chapter_documents()
+    missing = [d for d in docs if not (html_dir / f"{d}.html").is_file()]
+    if missing:
+        print(f"not in this build (skipped): {', '.join(missing)}")
+        docs = [d for d in docs if d not in missing]
 
     from playwright.sync_api import sync_playwright
 
