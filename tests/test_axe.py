@@ -1,0 +1,189 @@
+"""axe-core on every page of the built site: no critical or serious accessibility violation.
+
+Each page the toc lists is served over HTTP from the build folder and opened in the machine's
+Chromium (playwright drives it and downloads no browser) at 1280 × 800, with every request to
+another host blocked. Once the page has loaded and MathJax has typeset its maths, axe-core (the
+copy bundled with axe-playwright-python, pinned in requirements-dev.txt) runs on the whole
+document with its default rules: nothing is disabled or excluded. A page fails on any violation
+whose impact is critical or serious (except the chapter-content ones NOT_YET lists); moderate
+and minor ones are printed, not failed.
+
+One browser serves every page, two tabs at a time (axe-core runs in one thread per page and the
+machine has two cores): the whole run takes about a minute on an idle machine.
+Without Chromium or playwright the tests skip, as tests/test_browser.py does;
+BOOK_REQUIRE_BROWSER=1 (set by .ci/run) turns the skip into a failure. Set
+BOOK_AXE_REPORT=<file> to write every violation of every page (all impacts) as JSON lines.
+"""
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+import time
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+try:
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # reported by the `axe_results` fixture
+    PlaywrightError = Exception
+
+from site_pages import HTML, missing, need_build, toc_documents
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+INSTALL = ("no Chromium found on PATH: install Debian's package (`sudo apt-get install chromium`)"
+           " or another Chromium as `chromium`, then re-run `make test`")
+PAGES = toc_documents()
+FAILING = {"critical", "serious"}
+# Violations that come from a chapter's content, not from the site, and that the chapter's own
+# work will remove (issue 20): reported, not failed. The list only shrinks; an entry that no
+# longer occurs is reported as removable.
+NOT_YET = {
+    # a display equation wider than the column (M = E[aa^T] ..., section Theory) scrolls, and
+    # formulas are out of the tab order: the scrolling box cannot be reached by keyboard
+    "chapters/02_centring": {"scrollable-region-focusable"},
+    # {eq} links inside dropdown titles: a link inside <summary> (nested-interactive) whose
+    # colour on the title's background is below 4.5:1 (color-contrast)
+    "chapters/03_bias": {"nested-interactive", "color-contrast"},
+}
+REPORT = os.environ.get("BOOK_AXE_REPORT")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    need_build()
+    handler = functools.partial(_Quiet, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+TABS = 2          # pages checked at once (axe-core is single-threaded; the machine has 2 cores)
+OPTIONS = {"resultTypes": ["violations"]}     # axe-playwright-python's default options
+START = """() => {
+    window.__axeResult = null;
+    axe.run(document, %s).then(
+        r => { window.__axeResult = {violations: r.violations}; },
+        e => { window.__axeResult = {error: String(e)}; });
+}""" % json.dumps(OPTIONS)
+
+
+def _open(page, url, script):
+    """Load `url`, wait for MathJax to typeset it, start axe-core on it (without waiting)."""
+    # generous timeouts: on a busy machine a chapter takes tens of seconds to load and typeset
+    response = page.goto(url, wait_until="load", timeout=120000)
+    if response is None or not response.ok:
+        return f"{url} did not load"
+    if page.locator("span.math, div.math").count():
+        # axe must see the maths as the reader does: typeset by MathJax
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=120000)
+        page.evaluate("() => MathJax.startup.promise")
+    page.evaluate(script)
+    page.evaluate(START)
+    return None
+
+
+@pytest.fixture(scope="module")
+def axe_results(server, request):
+    """{doc: list of axe violations, or an error message} for every page selected (all of them
+    unless -k picks some), TABS at a time in one Chromium, every request to another host
+    blocked."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed: `make test` installs requirements-dev.txt")
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        missing("axe-playwright-python is not installed: `make test` installs requirements-dev.txt")
+    executable = shutil.which("chromium")
+    if executable is None:
+        missing(INSTALL)
+    origin = urlsplit(server).netloc
+    script = Axe().axe_script        # the axe-core build axe-playwright-python bundles
+
+    def route(r):
+        if urlsplit(r.request.url).netloc != origin:
+            r.abort()
+        else:
+            r.continue_()
+
+    results, start = {}, time.perf_counter()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=FLAGS, headless=True)
+        context = chromium.new_context(viewport={"width": 1280, "height": 800},
+                                       service_workers="block")
+        context.route("**/*", route)
+        tabs = [context.new_page() for _ in range(TABS)]
+        selected = {item.callspec.params["doc"] for item in request.session.items
+                    if item.module is request.module and hasattr(item, "callspec")}
+        busy, todo = {}, [doc for doc in PAGES if doc in selected]   # busy: tab -> (doc, started)
+        while todo or busy:
+            for i, tab in enumerate(tabs):
+                if i not in busy and todo:
+                    doc = todo.pop(0)
+                    try:
+                        error = _open(tab, urljoin(server, doc + ".html"), script)
+                    except PlaywrightError as e:
+                        error = f"{doc} did not open: {e}"
+                    if error:
+                        results[doc] = error
+                    else:
+                        busy[i] = (doc, time.perf_counter())
+            for i, (doc, started) in list(busy.items()):
+                try:
+                    done = tabs[i].evaluate("() => window.__axeResult")
+                except PlaywrightError as e:
+                    done = {"error": f"axe-core failed: {e}"}
+                if done is not None:
+                    results[doc] = done.get("violations", done.get("error"))
+                    del busy[i]
+                elif time.perf_counter() - started > 600:
+                    results[doc] = "axe-core did not finish within 600 s"
+                    del busy[i]
+            if busy:
+                time.sleep(0.1)
+        chromium.close()
+    print(f"\naxe: {len(results)} pages in {time.perf_counter() - start:.1f} s ({TABS} tabs)")
+    return results
+
+
+def _summary(violation):
+    targets = [" ".join(map(str, n["target"])) for n in violation["nodes"]]
+    more = f" (+{len(targets) - 3} more)" if len(targets) > 3 else ""
+    return (f"{violation['impact']} {violation['id']}: {violation['help']} — "
+            f"{len(targets)} element(s): {'; '.join(targets[:3])}{more}")
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_axe(doc, axe_results):
+    violations = axe_results[doc]
+    assert not isinstance(violations, str), f"{doc}: {violations}"
+    if REPORT:
+        with open(REPORT, "a", encoding="utf-8") as f:
+            for v in violations:
+                f.write(json.dumps({"page": doc, "id": v["id"], "impact": v["impact"],
+                                    "help": v["help"],
+                                    "nodes": [{"target": n["target"], "html": n["html"][:300]}
+                                              for n in v["nodes"]]}) + "\n")
+    waived = NOT_YET.get(doc, set())
+    for v in violations:
+        if v["impact"] not in FAILING or v["id"] in waived:
+            print(f"{doc}: {_summary(v)}" + (" (not yet: NOT_YET)" if v["id"] in waived else ""))
+    for rule in sorted(waived - {v["id"] for v in violations}):
+        print(f"{doc}: {rule} no longer occurs: remove it from NOT_YET in tests/test_axe.py")
+    failing = [_summary(v) for v in violations if v["impact"] in FAILING and v["id"] not in waived]
+    assert not failing, f"{doc}: axe-core found\n  " + "\n  ".join(failing)
