@@ -13,6 +13,9 @@ machine has two cores): the whole run takes about a minute on an idle machine.
 Without Chromium or playwright the tests skip, as tests/test_browser.py does;
 BOOK_REQUIRE_BROWSER=1 (set by .ci/run) turns the skip into a failure. Set
 BOOK_AXE_REPORT=<file> to write every violation of every page (all impacts) as JSON lines.
+
+The file is named test_site_*.py so that `make test` runs it after building the site, with the
+other site tests (the Makefile's tests/test_site*.py), and not in the first pass before the build.
 """
 
 import functools
@@ -184,6 +187,6 @@ def test_axe(doc, axe_results):
         if v["impact"] not in FAILING or v["id"] in waived:
             print(f"{doc}: {_summary(v)}" + (" (not yet: NOT_YET)" if v["id"] in waived else ""))
     for rule in sorted(waived - {v["id"] for v in violations}):
-        print(f"{doc}: {rule} no longer occurs: remove it from NOT_YET in tests/test_axe.py")
+        print(f"{doc}: {rule} no longer occurs: remove it from NOT_YET in tests/test_site_axe.py")
     failing = [_summary(v) for v in violations if v["impact"] in FAILING and v["id"] not in waived]
     assert not failing, f"{doc}: axe-core found\n  " + "\n  ".join(failing)
