@@ -16,7 +16,8 @@ missing reference, so ``-n`` still fails on a real typo.
 
 3. Every image carries its width and height (``size_images``, run on the built pages), so the
    page does not jump as images arrive; with ``npnet_lazy_images: true`` (a Sphinx config
-   value) the file images after each page's first load lazily.
+   value) the file images after each page's first load lazily. FontAwesome's web fonts are
+   cut down to the icons the site shows (``subset_icon_fonts``).
 """
 
 import base64
@@ -226,6 +227,53 @@ def output_alt_text():
     NbElementRenderer.render_image = render_image
 
 
+FONTAWESOME_FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
+
+
+def icon_codepoints(outdir):
+    """The FontAwesome code points the built site can show: those of the fa-* classes its pages
+    and scripts name, and those the theme's stylesheet uses itself (admonition icons, ...)."""
+    css = (outdir / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    rule = re.compile(r'((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:"\\([0-9a-f]{4,5})"\}')
+    by_class = {}
+    for selectors, code in rule.findall(css):
+        for name in re.findall(r"\.(fa-[a-z0-9-]+):", selectors):
+            by_class[name] = int(code, 16)
+    rest = rule.sub("", css)
+    points = {int(c, 16) for c in re.findall(r"\\([ef][0-9a-f]{3})\b", rest)}
+    points |= {ord(ch) for ch in rest if 0xE000 <= ord(ch) <= 0xF8FF}
+    sources = [p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] != "_sources"]
+    sources += [p for p in (outdir / "_static").rglob("*.js") if "fontawesome" not in p.name]
+    for path in sources:
+        for name in set(re.findall(r"\bfa-[a-z0-9-]+", path.read_text(errors="replace"))):
+            if name in by_class:
+                points.add(by_class[name])
+    return points
+
+
+def subset_icon_fonts(app, exception):
+    """FontAwesome's web fonts cut down to the icons the site shows (fa-*.subset.woff, a few kB
+    each instead of 118-156 kB); _templates/layout.html declares them after the theme's fonts,
+    so the browser fetches only these."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from fontTools import subset
+
+    outdir = Path(app.outdir)
+    webfonts = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
+    points = icon_codepoints(outdir)
+    for name in FONTAWESOME_FONTS:
+        options = subset.Options()
+        options.flavor = "woff"          # woff2 would need brotli, which the book does not pin
+        options.layout_features = ["*"]
+        options.notdef_outline = True
+        font = subset.load_font(str(webfonts / f"{name}.ttf"), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=points)
+        subsetter.subset(font)
+        subset.save_font(font, str(webfonts / f"{name}.subset.woff"), options)
+
+
 def setup(app):
     output_alt_text()
     app.connect("missing-reference", missing_reference)
@@ -235,4 +283,5 @@ def setup(app):
     # scrolls a page through before it checks that every image loaded
     app.add_config_value("npnet_lazy_images", False, "html")
     app.connect("build-finished", size_built_images)
+    app.connect("build-finished", subset_icon_fonts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -138,10 +138,11 @@ CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?["']?([^"')\s;]+)""")
 MATHJAX_FONTS = ["Main-Regular", "Main-Bold", "Math-Italic", "Math-BoldItalic", "Calligraphic-Regular",
                  "AMS-Regular", "Size1-Regular", "Size2-Regular", "Size3-Regular", "Size4-Regular",
                  "Zero"]
-# FontAwesome's web fonts (declared by the theme's stylesheet), by the classes that use them
-FONTAWESOME_FONTS = {"fa-solid-900.woff2": r"\b(fa-solid|fas)\b",
-                     "fa-regular-400.woff2": r"\b(fa-regular|far)\b",
-                     "fa-brands-400.woff2": r"\b(fa-brands|fab)\b"}
+# FontAwesome's web fonts cut down to the site's icons (_ext/npnet_site.py, declared by
+# _templates/layout.html after the theme's full fonts), by the classes that use them
+FONTAWESOME_FONTS = {"fa-solid-900.subset.woff": r"\b(fa-solid|fas)\b",
+                     "fa-regular-400.subset.woff": r"\b(fa-regular|far)\b",
+                     "fa-brands-400.subset.woff": r"\b(fa-brands|fab)\b"}
 
 
 def built_pages():
@@ -167,18 +168,36 @@ def gz(data):
 
 
 def test_no_page_loads_the_fontawesome_script():
-    """The icons come from the web fonts the theme's stylesheet declares, not from FontAwesome's
-    1.49 MB script (which turns them into inline SVG); _templates/static/webpack-macros.html
-    drops it."""
+    """The icons come from FontAwesome's web fonts, not from its 1.49 MB script (which turns them
+    into inline SVG; _templates/static/webpack-macros.html drops it); the fonts are cut down to
+    the icons the pages show, and every icon a page names has its glyph."""
+    from fontTools.ttLib import TTFont
+
     need_build()
-    loading = [p.relative_to(HTML).as_posix() for p in built_pages()
-               if re.search(r"""<(?:script|link)\b[^>]*fontawesome[^>]*\.js""", p.read_text())]
-    assert loading == [], f"pages that load FontAwesome's script: {loading}"
     css = (HTML / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
     for family in ("Font Awesome\\ 6 Free", "Font Awesome\\ 6 Brands"):
         assert f"font-family:{family}" in css, f"the theme's stylesheet no longer declares {family}"
+    glyph = {name: int(code, 16) for selectors, code in re.findall(
+                 r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]{4,5})"\}', css)
+             for name in re.findall(r"\.(fa-[a-z0-9-]+):", selectors)}
+    webfonts = HTML / "_static" / "vendor" / "fontawesome" / "webfonts"
+    covered = set()
     for font in FONTAWESOME_FONTS:
-        assert (HTML / "_static" / "vendor" / "fontawesome" / "webfonts" / font).is_file(), font
+        assert (webfonts / font).is_file(), f"{font} was not made"
+        covered |= set(TTFont(webfonts / font).getBestCmap())
+    problems = []
+    for p in built_pages():
+        html = p.read_text()
+        name = p.relative_to(HTML).as_posix()
+        if re.search(r"""<(?:script|link)\b[^>]*fontawesome[^>]*\.js""", html):
+            problems.append(f"{name} loads FontAwesome's script")
+        themed = "pydata-sphinx-theme.css" in html     # not index.html, a bare redirect
+        if themed and any(f"{font}\")" not in html for font in FONTAWESOME_FONTS):
+            problems.append(f"{name} does not declare the cut-down icon fonts")
+        icons = {c for c in re.findall(r"\bfa-[a-z0-9-]+", " ".join(re.findall(
+            r'class="([^"]*)"', html))) if c in glyph}
+        problems += [f"{name}: no glyph for {c}" for c in sorted(icons) if glyph[c] not in covered]
+    assert problems == [], "\n".join(problems[:20])
 
 
 def test_only_the_search_page_loads_the_search_index():
