@@ -14,6 +14,9 @@ Without Chromium or playwright the tests skip, as tests/test_browser.py does;
 BOOK_REQUIRE_BROWSER=1 (set by .ci/run) turns the skip into a failure. Set
 BOOK_AXE_REPORT=<file> to write every violation of every page (all impacts) as JSON lines.
 
+A last test focuses a glossary term link in chapter 1: its preview (sphinx-tippy, served by the
+site) must show the definition, and Escape must hide it.
+
 The file is named test_site_*.py so that `make test` runs it after building the site, with the
 other site tests (the Makefile's tests/test_site*.py), and not in the first pass before the build.
 """
@@ -190,3 +193,36 @@ def test_axe(doc, axe_results):
         print(f"{doc}: {rule} no longer occurs: remove it from NOT_YET in tests/test_site_axe.py")
     failing = [_summary(v) for v in violations if v["impact"] in FAILING and v["id"] not in waived]
     assert not failing, f"{doc}: axe-core found\n  " + "\n  ".join(failing)
+
+
+def test_glossary_preview_on_focus_and_escape(server):
+    """A glossary term link shows its definition when focused (sphinx-tippy, scripts served by
+    the site) and Escape hides it (WCAG 1.4.13: dismissable without moving focus)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed: `make test` installs requirements-dev.txt")
+    executable = shutil.which("chromium")
+    if executable is None:
+        missing(INSTALL)
+    origin = urlsplit(server).netloc
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=FLAGS, headless=True)
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        page.route("**/*", lambda r: r.abort() if urlsplit(r.request.url).netloc != origin
+                   else r.continue_())
+        page.goto(urljoin(server, "chapters/01_symmetry.html"), wait_until="load", timeout=120000)
+        link = page.locator('article.bd-article a[href*="glossary.html#term-"]').first
+        term = link.inner_text().strip()
+        link.focus()
+        tip = page.locator("[data-tippy-root] .tippy-content")
+        tip.first.wait_for(state="visible", timeout=10000)
+        text = tip.first.inner_text()
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll('[data-tippy-root]'))
+            .filter(e => getComputedStyle(e).visibility !== 'hidden').length""")
+        chromium.close()
+    assert term.lower() in text.lower() and len(text) > len(term) + 20, \
+        f"the preview of {term!r} does not show its definition: {text[:120]!r}"
+    assert shown == 0, "Escape did not hide the glossary preview"
