@@ -19,6 +19,4 @@ EXERCISES = set()
 
 LEAN = set()
 
-SITE = {"00_toolkit", "01_symmetry", "02_centring", "03_bias", "04_variance", "05_depth",
-        "06_initialisers", "07_activations", "08_batchnorm", "09_regularisation",
-        "10_hyperparameters", "11_optimisers", "12_checklist"}
+SITE = set()

@@ -34,7 +34,12 @@ ASSERT = re.compile(r"^\s*assert\b", re.M)
 IGNORE = "nbval-ignore-output"
 # Calls that train (or step an optimiser); a function the notebook defines that makes one
 # trains too. A cell that iterates something else that amplifies rounding says so in a comment.
-TRAINING_CALLS = {"fit", "train_step", "health_step", "step", "lsuv"}
+TRAINING_CALLS = {"fit", "train_step", "health_step", "step", "lsuv", "train", "health",
+                  "gallery", "reference"}
+# a cell that calls the clinic's checker retrains the fix (npnet_book.clinic.check)
+CLINIC_CHECK = re.compile(r"\bclinic\.check\s*\(")
+# a checker's cell (its "Not yet"/"Correct" output answers nothing) or a clinic case's
+CHECKER = re.compile(r"\bexercises\.|\bclinic\.")
 MUTATORS = {"append", "extend", "insert", "update", "add", "setdefault"}
 AMPLIFIES = re.compile(r"#\s*amplifies rounding\b", re.I)
 PRINTED_DECIMAL = re.compile(r"\d\.\d")
@@ -43,11 +48,13 @@ EXPLORE_CALL = re.compile(r"\bexplore\s*\(")
 KERNEL_ONLY = re.compile(r"\b(interact|interactive|interact_manual)\s*\(")
 HIDDEN = {"hide-input", "hide-cell", "remove-input"}
 # Notebooks exempt from the reading-path budget, the figure-first rule and the glossary links:
-# the toolkit (a tour of the lib, DESIGN.md §3) and the checklist (issue 11).
-BUDGET_EXEMPT = {"00_toolkit", "12_checklist"}
-# Parts a notebook may leave out: the checklist (issue 11) has no question, theory or exercises
-# of its own (DESIGN.md §3 parts 1, 2 and 6); every other part and rule still applies.
-EXEMPT_PARTS = {"12_checklist": {"question", "theory", "exercises"}}
+# the toolkit (a tour of the lib, DESIGN.md §3), the checklist (issue 11) and the clinic (issue
+# 18), which gets the checklist's exemptions: it teaches a practice, not one failure.
+BUDGET_EXEMPT = {"00_toolkit", "12_checklist", "13_clinic"}
+# Parts a notebook may leave out: the checklist and the clinic have no question or theory of
+# their own (DESIGN.md §3 parts 1 and 2); every other part and rule still applies, exercises
+# included (both chapters' exercises are clinic cases).
+EXEMPT_PARTS = {"12_checklist": {"question", "theory"}, "13_clinic": {"question", "theory"}}
 MAX_WORDS = 2500
 
 
@@ -102,7 +109,7 @@ def training_cells(nb):
     for i, cell in enumerate(code_cells(nb)):
         stored, loaded, called = _names(cell.source)
         if (called & TRAINING_CALLS or (loaded | called) & tainted
-                or AMPLIFIES.search(cell.source)):
+                or AMPLIFIES.search(cell.source) or CLINIC_CHECK.search(cell.source)):
             out.add(i)
             tainted |= stored
     return out
@@ -345,7 +352,7 @@ def exercise_problems(nb):
             solved[exercise] = True
             if "hide-cell" not in t and "remove-cell" not in t:
                 problems.append(f"cell {i}: a solution cell must be folded (hide-cell)")
-        elif cell.outputs and not t & FOLDED_OUTPUT and "exercises." not in cell.source:
+        elif cell.outputs and not t & FOLDED_OUTPUT and not CHECKER.search(cell.source):
             problems.append(f"cell {i} shows its output under exercise {exercise} before the"
                             " reader answers: fold it (hide-output) or move it into the solution")
     missing = [k for k in range(1, exercise + 1) if k not in solved]
@@ -361,7 +368,8 @@ HAND_TAG = re.compile(r"\\tag\{|\(\d+\)\s*$")
 UNSEEN_NOTE = re.compile(r"\bnotes?\b", re.I)
 PYTHON_NAME = re.compile(r"^[A-Za-z]+_[A-Za-z_]+$")
 SITE_CODE_CHARS = 75
-EXPLORE_LABEL = re.compile(r'<(?:legend|span)>([^<]*)</(?:legend|span)>')
+# a knob's label: a button row's <legend>, a slider's first <span> (not the buttons' values)
+EXPLORE_LABEL = re.compile(r'<legend>([^<]*)</legend>|class="npnet-explore-knob"><span>([^<]*)</span>')
 READOUT = re.compile(r'class="npnet-explore-readout"[^>]*>([^<]*)<')
 
 
@@ -412,7 +420,8 @@ def site_problems(nb):
             if not tags(cell) & {"hide-input", "remove-input"}:
                 problems.append(f"code cell {i}: fold the Explore cell's code (hide-input) so"
                                 " the control sits under its text")
-            named = [t for t in EXPLORE_LABEL.findall(html_out) if PYTHON_NAME.match(t)]
+            named = [a or b for a, b in EXPLORE_LABEL.findall(html_out)
+                     if PYTHON_NAME.match(a or b)]
             if named:
                 problems.append(f"code cell {i}: knobs labelled with Python names {named}:"
                                 " explore(..., labels={'sigma_w': 'σ_w'})")
@@ -454,7 +463,7 @@ def anatomy_problems(nb, exempt=frozenset()):
                    for c in section if c.cell_type == "markdown")
         if not 2 <= n_ex <= 4:
             problems.append(f"{n_ex} exercises ('### Exercise ...' headings); expected 2 to 4")
-        checks = [c for c in section if c.cell_type == "code" and "exercises." in c.source]
+        checks = [c for c in section if c.cell_type == "code" and CHECKER.search(c.source)]
         if not any(tags(c) & HIDDEN for c in checks) or not any(not tags(c) & HIDDEN for c in checks):
             problems.append("a coding exercise needs a visible stub and a hidden worked solution,"
                             " both calling a checker from npnet_book.exercises")
@@ -550,6 +559,29 @@ def test_reading_path_counts_and_glossary_uses():
     assert len(terms) == len(set(terms)) and "fan-in" in terms, "glossary terms must be unique"
 
 
+def test_each_part_ends_with_a_clinic_case_from_that_part():
+    """Issue 18: the last chapter of Parts I-III has an exercise that is a numbered clinic case
+    (clinic.case(k)) whose fault(s) the Part's own chapters explain."""
+    from npnet_book import clinic
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    parts = [p for p in toc["parts"] if p["caption"].startswith("Part I")
+             and "clinic" not in p["caption"].lower()]
+    assert len(parts) == 3, [p["caption"] for p in parts]
+    for part in parts:
+        stems = [Path(c["file"]).name for c in part["chapters"]]
+        nb = nbformat.read(ROOT / "chapters" / f"{stems[-1]}.ipynb", as_version=4)
+        heads = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+                 and re.search(r"^##\s+Exercises\b", c.source, re.M)]
+        assert heads, f"{stems[-1]} has no Exercises section"
+        source = "\n".join(c.source for c in nb.cells[heads[0]:] if c.cell_type == "code")
+        numbers = [int(k) for k in re.findall(r"\bclinic\.case\((\d+)\)", source)]
+        assert numbers, f"{stems[-1]}'s exercises hold no clinic case (clinic.case(k))"
+        for k in numbers:
+            chapters = {clinic._BY_NAME[f].chapter for f in clinic._NUMBERED[k]}
+            assert chapters <= set(stems), (part["caption"], k, chapters)
+
+
 def test_notebooks_are_in_the_toc():
     toc = (ROOT / "_toc.yml").read_text()
     for path in NOTEBOOKS:
@@ -595,12 +627,14 @@ def test_checks_catch_a_broken_notebook():
     for expected in ["words on the reading path", "no figure", "glossary term 'dead unit'"]:
         assert expected in problems, expected
     assert "'saturation'" not in problems  # "saturated" is not a use of "saturation"
-    # the checklist may leave out Question, Theory and Exercises, and nothing else
-    problems = " | ".join(anatomy_problems(nb, EXEMPT_PARTS["12_checklist"]))
-    for absent in ["'## Question'", "'## Theory'", "'## Exercises'"]:
-        assert absent not in problems, absent
-    for expected in ["missing the '## Experiment'", "missing the '## Summary'", "asserted claims"]:
-        assert expected in problems, expected
+    # the checklist and the clinic may leave out Question and Theory, and nothing else
+    for stem in ("12_checklist", "13_clinic"):
+        problems = " | ".join(anatomy_problems(nb, EXEMPT_PARTS[stem]))
+        for absent in ["'## Question'", "'## Theory'"]:
+            assert absent not in problems, absent
+        for expected in ["missing the '## Experiment'", "missing the '## Exercises'",
+                         "missing the '## Summary'", "asserted claims"]:
+            assert expected in problems, expected
 
 
 def test_exercise_rule_catches_answers_shown_early():

@@ -23,3 +23,10 @@ def test_bad_input():
         fmt.mean_sd([1.0])
     with pytest.raises(ValueError, match="finite"):
         fmt.mean_sd([1.0, np.nan])
+
+
+def test_html_table_escapes_cells_and_keeps_label_columns_whole():
+    table = fmt.html_table(["", "claim"], [["ok", "a < b & c"]], caption="1 of 1", nowrap=1).data
+    assert "<caption>1 of 1</caption>" in table and "a &lt; b &amp; c" in table
+    assert table.count('style="white-space: nowrap"') == 2      # header and body, column 1
+    assert "<td>a &lt; b" in table

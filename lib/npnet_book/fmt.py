@@ -32,3 +32,23 @@ def k_of_n(flags):
     """``"k of n"``: how many of the seeds' booleans ``flags`` are true."""
     f = np.asarray(flags, dtype=bool).ravel()
     return f"{int(f.sum())} of {f.size}"
+
+
+def html_table(header, rows, caption="", nowrap=0):
+    """An HTML table (an ``IPython.display.HTML``) whose cells wrap to the text column, so a
+    wide table never scrolls sideways; every cell is escaped. The first ``nowrap`` columns
+    (short labels such as "ok") do not wrap."""
+    import html
+
+    from IPython.display import HTML
+
+    keep = ' style="white-space: nowrap"'
+
+    def row(tag, cells):
+        return "<tr>" + "".join(f"<{tag}{keep if k < nowrap else ''}>{html.escape(str(x))}</{tag}>"
+                                for k, x in enumerate(cells)) + "</tr>"
+
+    top = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    body = "".join(row("td", r) for r in rows)
+    return HTML(f'<table class="table">{top}<thead>{row("th", header)}</thead>'
+                f"<tbody>{body}</tbody></table>")
