@@ -415,6 +415,24 @@ def test_page(doc, server, browser):
             if errors:
                 problems.append(f"{errors} maths nodes rendered as MathJax errors")
 
+        # images that load lazily below the first screen (loading="lazy") arrive as a reader
+        # scrolls: scroll the page through and back; any still waiting (in a closed dropdown)
+        # is asked for now, so that every image's file is checked below
+        page.evaluate("""async () => {
+            const step = Math.max(innerHeight, 1500);
+            for (let y = step; y < document.documentElement.scrollHeight; y += step) {
+                scrollTo(0, y);
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            }
+            scrollTo(0, 0);
+            document.querySelectorAll('img[loading=lazy]').forEach(i => {
+                if (!i.complete) i.loading = 'eager'; }); }""")
+        try:
+            page.wait_for_function("() => Array.from(document.images).every(i => i.complete)",
+                                   timeout=15000)
+        except PlaywrightError:
+            pass                                   # reported image by image below
+
         # images: loaded, with alt text
         for img in page.evaluate("""() => Array.from(document.images).map(i => ({
                 src: i.currentSrc || i.src, alt: i.getAttribute('alt'),
