@@ -75,7 +75,7 @@ floor: $(FLOOR_STAMP)
 	$(BLAS_ENV) $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider $(FLOOR_TESTS)
 
 test: $(STAMP) $(DEV_STAMP) floor
-	$(BLAS_ENV) $(PY) -m pytest tests --ignore-glob='tests/test_site*.py' \
+	$(BLAS_ENV) $(PY) -m pytest -n 2 tests --ignore-glob='tests/test_site*.py' \
 		--ignore=tests/test_browser.py
 	@start=$$(date +%s); $(NB_PYTEST) --dist loadscope --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg chapters/ && \

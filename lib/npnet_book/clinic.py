@@ -59,8 +59,8 @@ class Config:
       ``"glorot_normal"``, ``"lecun_normal"``, ``"zeros"``, ...) or ``"normal(σ)"`` for
       N(0, σ²), e.g. ``"normal(0.1)"``.
     - ``bias``: the value every hidden bias starts at.
-    - ``optimiser``: ``"sgd"`` (with ``momentum``) or ``"adam"`` (β = 0.9, 0.999; momentum unused);
-      ``lr`` its learning rate, ``batch_size`` and ``epochs`` the budget.
+    - ``optimiser``: ``"sgd"`` (with ``momentum``) or ``"adam"`` (β = 0.9, 0.999; momentum
+      unused); ``lr`` its learning rate, ``batch_size`` and ``epochs`` the budget.
     - ``batch_norm``: BatchNorm after every hidden Linear (before the activation).
     - ``weight_decay``: L2 on the weights (not biases), added to the gradient.
     - ``dropout``: the drop probability after every hidden activation (0: none).
@@ -189,6 +189,7 @@ class _Fault:
     changes: dict         # the departure from the healthy configuration
     fix: dict             # the canonical fix: settings to put back (or change)
     look_at: str          # the statistic that gives it away (the hint)
+    measure: str          # that statistic in a few words
     evidence: object      # evidence(run) -> float: that statistic, measured
     threshold: float      # the fault's evidence is beyond it, the fixed run's is not
     above: bool           # True: the fault's evidence is above the threshold
@@ -269,57 +270,62 @@ _FAULTS = [
            changes={"init": "zeros"}, fix={"init": "he_normal"},
            look_at="whether the hidden units of a layer differ from one another after training"
                    " (the spread of one layer's outputs across its units)",
-           evidence=_unit_spread, threshold=1e-6, above=False),
+           measure='spread across units', evidence=_unit_spread, threshold=1e-6, above=False),
     _Fault("raw_inputs", **_ch("02_centring", "Centring and normalising the data"),
            changes={"inputs": "raw"}, fix={"inputs": "standardised"},
            look_at="the training inputs themselves: each feature's mean and standard deviation",
-           evidence=_input_scale, threshold=1.0, above=True),
+           measure='largest input mean', evidence=_input_scale, threshold=1.0, above=True),
     _Fault("freezing_biases", **_ch("03_bias", "Why a bias term"),
            changes={"bias": -3.0}, fix={"bias": 0.0},
            look_at="the share of dead ReLU units in each layer of the untrained network",
-           evidence=_dead_at_start, threshold=0.5, above=True),
+           measure='dead share at the start', evidence=_dead_at_start, threshold=0.5, above=True),
     _Fault("weights_too_small", **_ch("05_depth", "Depth"),
            changes={"init": "normal(0.01)"}, fix={"init": "he_normal"},
            look_at="the standard deviation of each hidden layer's output before training,"
                    " layer by layer",
+           measure='last over first layer sd at the start',
            evidence=_depth_ratio, threshold=0.05, above=False),
     _Fault("saturating_tanh", **_ch("04_variance", "Variance of data, weights and bias"),
            changes={"activation": "tanh", "init": "normal(1.0)"},
            fix={"init": "glorot_normal"},
            look_at="the share of saturated tanh units (|h| > 0.99) in each layer before training",
+           measure='saturated share at the start',
            evidence=_saturated_at_start, threshold=0.3, above=True),
-    _Fault("glorot_with_relu", **_ch("06_initialisers", "Xavier/Glorot, He/Kaiming, LeCun, orthogonal, LSUV"),
+    _Fault("glorot_with_relu",
+           **_ch("06_initialisers", "Xavier/Glorot, He/Kaiming, LeCun, orthogonal, LSUV"),
            changes={"init": "glorot_normal", "widths": (64,) * 16, "lr": 0.0075},
            fix={"init": "he_normal"},
            look_at="the standard deviation of each hidden layer's output before training,"
                    " layer by layer, against the depth",
+           measure='last over first layer sd at the start',
            evidence=_depth_ratio, threshold=0.05, above=False),
     _Fault("dead_relus", **_ch("07_activations", "Activation functions"),
            changes={"optimiser": "adam", "lr": 0.05}, fix={"lr": 0.001},
            look_at="the share of dead ReLU units in each layer after training",
-           evidence=_dead_after, threshold=0.25, above=True),
+           measure='dead share after training', evidence=_dead_after, threshold=0.25, above=True),
     _Fault("lr_too_large", **_ch("10_hyperparameters", "Searching hyper-parameters"),
            changes={"lr": 0.5}, fix={"lr": 0.04},
            look_at="the training loss, step by step (the training health figure's first row)",
-           evidence=_loss_growth, threshold=0.2, above=True),
+           measure='final over first loss', evidence=_loss_growth, threshold=0.2, above=True),
     _Fault("lr_too_small", **_ch("10_hyperparameters", "Searching hyper-parameters"),
            changes={"lr": 1e-4}, fix={"lr": 0.04},
            look_at="the update-to-data ratio std(ΔW)/std(W) of each weight layer per step",
-           evidence=_update_ratio, threshold=1e-4, above=False),
+           measure='update-to-data ratio', evidence=_update_ratio, threshold=1e-4, above=False),
     _Fault("bn_train_mode_at_eval", **_ch("08_batchnorm", "Batch normalisation"),
            changes={"batch_norm": True, "eval_mode": "train"}, fix={"eval_mode": "eval"},
            look_at="the trained model's test accuracy computed in eval mode"
                    " (model.forward(X, train=False)) against the accuracy the run reports",
-           evidence=_mode_gap, threshold=0.03, above=True),
+           measure='accuracy gained in eval mode', evidence=_mode_gap, threshold=0.03, above=True),
     _Fault("over_regularised", **_ch("09_regularisation", "Regularisation"),
            changes={"weight_decay": 0.1}, fix={"weight_decay": 0.0},
            look_at="the accuracy on the training data itself, next to the test accuracy",
-           evidence=_train_accuracy, threshold=0.95, above=False),
+           measure='training accuracy', evidence=_train_accuracy, threshold=0.95, above=False),
     _Fault("dropout_at_eval", **_ch("09_regularisation", "Regularisation"),
            changes={"dropout": 0.35, "lr": 0.02, "eval_mode": "train"},
            fix={"eval_mode": "eval"},
            look_at="whether the trained model predicts the same class twice for the same test"
                    " example",
+           measure='share of predictions that flip',
            evidence=_prediction_flips, threshold=0.01, above=True),
 ]
 _BY_NAME = {f.name: f for f in _FAULTS}
@@ -340,10 +346,10 @@ _NUMBERED = {1: ("freezing_biases",), 2: ("glorot_with_relu",),
 
 def catalogue():
     """The faults as a table: one dict per fault with its ``fault`` name, the ``chapter`` that
-    explains it (number and title), what to ``look_at`` and the canonical ``fix`` (the
-    settings it changes)."""
+    explains it (number and title), what to ``look_at`` (and that statistic in a few words,
+    ``measure``) and the canonical ``fix`` (the settings it changes)."""
     return [{"fault": f.name, "chapter": f"{_chapter_number(f.chapter)} {f.title}",
-             "look_at": f.look_at,
+             "look_at": f.look_at, "measure": f.measure,
              "fix": ", ".join(f"{k} = {v!r}" for k, v in f.fix.items())} for f in _FAULTS]
 
 
@@ -636,8 +642,8 @@ def check(a_case, fault=None, fix=None, seeds_=CHECK_SEEDS):
                                  " as it is (the fix returns a new one).")
     named = fault if isinstance(fault, (list, tuple)) else (fault,)
     if any(n is None or n is Ellipsis for n in named):
-        return report(False, "", f"name the fault: one of {list(FAULTS)}"
-                                 f"{' (this case has two: give a list)' if len(actual) > 1 else ''}.")
+        two = " (this case has two: give a list)" if len(actual) > 1 else ""
+        return report(False, "", f"name the fault: one of {list(FAULTS)}{two}.")
     if not isinstance(named, (list, tuple)) or not all(isinstance(n, str) for n in named):
         return report(False, "", f"fault must be a name (a string) from clinic.FAULTS, or a"
                                  f" list of names, got {type(fault).__name__}.")
@@ -672,7 +678,9 @@ def check(a_case, fault=None, fix=None, seeds_=CHECK_SEEDS):
         return report(False, "", f"the fix changes {len(changed)} settings ({', '.join(changed)});"
                                  f" this diagnosis needs at most {len(needed) + 1}. Changing"
                                  f" everything that might matter is not a diagnosis.")
-    n_seeds = max(CHECK_SEEDS, int(seeds_)) if isinstance(seeds_, (int, np.integer)) else CHECK_SEEDS
+    n_seeds = CHECK_SEEDS
+    if isinstance(seeds_, (int, np.integer)) and not isinstance(seeds_, bool):
+        n_seeds = max(CHECK_SEEDS, int(seeds_))
     runs = [Run(fixed, s) for s in range(n_seeds)]
     result = _accuracies(runs)
     if _meets(runs):
