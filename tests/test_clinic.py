@@ -52,8 +52,8 @@ def test_healthy_configuration_reaches_the_target_on_ten_seeds(offset):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BOOK_SEED_OFFSET", offset)
         accs = np.array([Run(_HEALTHY, s).test_accuracy for s in range(10)])
-    assert np.all(accs >= TARGET), accs          # every seed (calibrated min 0.95)
-    assert accs.mean() >= TARGET + 0.04, accs   # the margin (calibrated mean 0.96-0.97)
+    assert np.all(accs >= TARGET), accs          # every seed (calibrated min 0.950)
+    assert accs.mean() >= TARGET + 0.04, accs   # the margin (calibrated means 0.964-0.980)
 
 
 @pytest.mark.parametrize("offset", OFFSETS)
@@ -113,7 +113,7 @@ def verdict(capsys, *args, **kwargs):
 
 def test_check_accepts_the_diagnosis_and_the_fix(capsys):
     ok, text = verdict(capsys, clinic.case(4), fault="lr_too_small",
-                       fix=lambda c: c.replace(lr=0.04))
+                       fix=lambda c: c.replace(lr=0.03))
     assert ok and text.startswith("Correct"), text
 
 
@@ -126,16 +126,16 @@ def test_check_gives_a_hint_not_the_answer_for_a_wrong_fault(capsys):
 
 def test_check_wants_every_fault_of_a_pair(capsys):
     case = clinic.case(6)                        # lr_too_large and freezing_biases
-    ok, text = verdict(capsys, case, fault="lr_too_large", fix=lambda c: c.replace(lr=0.04))
+    ok, text = verdict(capsys, case, fault="lr_too_large", fix=lambda c: c.replace(lr=0.03))
     assert not ok and "has 2 faults" in text, text
     ok, text = verdict(capsys, case, fault=["lr_too_large", "raw_inputs"],
-                       fix=lambda c: c.replace(lr=0.04))
+                       fix=lambda c: c.replace(lr=0.03))
     assert not ok and "'lr_too_large' is right" in text and "chapter 3" in text, text
 
 
 def test_check_refuses_an_over_broad_fix(capsys):
     def reset(c):
-        return c.replace(init="he_normal", widths=(64, 64, 64, 64), lr=0.04)
+        return c.replace(init="he_normal", widths=(64, 64, 64, 64), lr=0.03)
     ok, text = verdict(capsys, clinic.case(2), fault="glorot_with_relu", fix=reset)
     assert not ok and "changes 3 settings" in text and "at most 2" in text, text
 
@@ -184,6 +184,15 @@ def test_config_validates_its_settings():
         clinic.case(1, seed=2)
     with pytest.raises(ValueError, match="listed pairs"):
         clinic.case(fault=["raw_inputs", "lr_too_small"])
+
+
+def test_health_stops_where_training_diverges():
+    """A diverging run's health records end where it diverged, without raising (the
+    replication run found chapter 13's figure raising at offset 1000)."""
+    wild = clinic.Case("wild", clinic.case(6).config.replace(lr=50.0, bias=0.0))
+    records = wild.health(steps=60)
+    assert 0 < len(records) < 60
+    assert all(np.isfinite(r["loss"]) for r in records)
 
 
 def test_a_case_hands_over_what_the_student_inspects():

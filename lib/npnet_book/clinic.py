@@ -176,7 +176,7 @@ def initialiser(name):
 # --- the healthy configuration and the faults -----------------------------------------------
 
 _HEALTHY = Config(inputs="standardised", widths=(64, 64, 64, 64), activation="relu",
-                  init="he_normal", bias=0.0, optimiser="sgd", lr=0.04, momentum=0.9,
+                  init="he_normal", bias=0.0, optimiser="sgd", lr=0.03, momentum=0.9,
                   batch_size=32, epochs=10, batch_norm=False, weight_decay=0.0, dropout=0.0,
                   eval_mode="eval", eval_batch=8)
 
@@ -304,11 +304,11 @@ _FAULTS = [
            look_at="the share of dead ReLU units in each layer after training",
            measure='dead share after training', evidence=_dead_after, threshold=0.25, above=True),
     _Fault("lr_too_large", **_ch("10_hyperparameters", "Searching hyper-parameters"),
-           changes={"lr": 0.5}, fix={"lr": 0.04},
+           changes={"lr": 0.5}, fix={"lr": 0.03},
            look_at="the training loss, step by step (the training health figure's first row)",
            measure='final over first loss', evidence=_loss_growth, threshold=0.2, above=True),
     _Fault("lr_too_small", **_ch("10_hyperparameters", "Searching hyper-parameters"),
-           changes={"lr": 1e-4}, fix={"lr": 0.04},
+           changes={"lr": 1e-4}, fix={"lr": 0.03},
            look_at="the update-to-data ratio std(ΔW)/std(W) of each weight layer per step",
            measure='update-to-data ratio', evidence=_update_ratio, threshold=1e-4, above=False),
     _Fault("bn_train_mode_at_eval", **_ch("08_batchnorm", "Batch normalisation"),
@@ -566,7 +566,7 @@ class Case:
     def health(self, steps=60, seed=0):
         """:func:`npnet.stats.health_step` records of the first ``steps`` training steps,
         for :func:`npnet_book.plots.training_health`; stops early (with the records so far)
-        when the loss stops being finite."""
+        when training diverges (the loss or the logits stop being finite)."""
         X, y, _, _ = self.data()
         model = _model(self.config, seed)
         optimiser = _optimiser(self.config, model)
@@ -576,9 +576,12 @@ class Case:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for k in range(steps):
                 idx = order[(k * size) % len(X):][:size]
-                record = stats.health_step(model, X[idx], y[idx],
-                                           loss=npnet.softmax_cross_entropy,
-                                           optimizer=optimiser)
+                try:
+                    record = stats.health_step(model, X[idx], y[idx],
+                                               loss=npnet.softmax_cross_entropy,
+                                               optimizer=optimiser)
+                except npnet.DivergenceError:     # the logits overflowed: diverged
+                    break
                 if not math.isfinite(record["loss"]):
                     break
                 records.append(record)
