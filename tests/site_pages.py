@@ -1,13 +1,24 @@
 """What the site tests share: where the built site is, which pages the toc lists, and how a
-missing prerequisite is reported (a visible skip locally, a failure where it is required)."""
+missing prerequisite is reported (a visible skip locally, a failure where it is required), and a
+local server for the build."""
 
+import contextlib
+import functools
+import http.server
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+# Chromium as the browser tests launch it, and what to say when there is none
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+INSTALL = ("no Chromium found on PATH: install Debian's package (`sudo apt-get install chromium`)"
+           " or another Chromium as `chromium`, then re-run `make test`")
 # `make test` builds into _build/html; BOOK_HTML points the tests at another build folder.
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 # .ci/run sets BOOK_REQUIRE_BROWSER=1: there a skip (no build, no Chromium) is a failure.
@@ -51,3 +62,41 @@ def chapter_documents():
 def need_build():
     if not (HTML / "index.html").is_file():
         missing(f"no built site at {HTML}: run `make book` first")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_build():
+    """Serve the build folder over HTTP on a free local port (as a reader's browser would load
+    it; file:// URLs change what scripts may do) and yield its base URL."""
+    handler = functools.partial(_Quiet, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def need_playwright():
+    """playwright's ``sync_playwright``, or a skip/failure saying how to install it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed: `make test` installs requirements-dev.txt")
+    return sync_playwright
+
+
+def chromium_executable():
+    """The machine's Chromium (playwright cannot download its own here), or a skip/failure
+    saying how to install one."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        missing(INSTALL)
+    return executable

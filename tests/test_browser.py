@@ -32,12 +32,8 @@ it and sets BOOK_REQUIRE_BROWSER=1, which turns the skip into a failure. Set
 BOOK_SCREENSHOTS=<folder> to save each Explore control before and after each knob moves.
 """
 
-import functools
-import http.server
 import os
 import re
-import shutil
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -52,12 +48,9 @@ except ImportError:  # reported by the `browser` fixture
     PlaywrightError = Exception
 
 from not_yet import SITE
-from site_pages import HTML, missing, need_build, toc_documents
+from site_pages import (FLAGS, HTML, chromium_executable, missing, need_build,
+                        need_playwright, serve_build, toc_documents)
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-INSTALL = ("no Chromium found on PATH: install Debian's package (`sudo apt-get install chromium`)"
-           " or another Chromium as `chromium`, then re-run `make test`")
 PAGES = toc_documents()
 TIMES = {}
 OVERFLOW = {}     # chapter -> {width: {kind: (overflowing, of)}}, printed at the end
@@ -66,32 +59,17 @@ KINDS = ("code", "outputs", "tables", "equations")
 PHONE_FAILS = ("outputs", "tables")   # at 390 px only these fail; code and maths are reported
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     need_build()
-    handler = functools.partial(_Quiet, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_build() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed: `make test` installs requirements-dev.txt")
-    executable = shutil.which("chromium")
-    if executable is None:
-        missing(INSTALL)
+    sync_playwright = need_playwright()
+    executable = chromium_executable()
     start = time.perf_counter()
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, args=FLAGS, headless=True)

@@ -21,12 +21,8 @@ The file is named test_site_*.py so that `make test` runs it after building the 
 other site tests (the Makefile's tests/test_site*.py), and not in the first pass before the build.
 """
 
-import functools
-import http.server
 import json
 import os
-import shutil
-import threading
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -37,12 +33,9 @@ try:
 except ImportError:  # reported by the `axe_results` fixture
     PlaywrightError = Exception
 
-from site_pages import HTML, missing, need_build, toc_documents
+from site_pages import (FLAGS, HTML, chromium_executable, missing, need_build,
+                        need_playwright, serve_build, toc_documents)
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-INSTALL = ("no Chromium found on PATH: install Debian's package (`sudo apt-get install chromium`)"
-           " or another Chromium as `chromium`, then re-run `make test`")
 PAGES = toc_documents()
 FAILING = {"critical", "serious"}
 # Violations that come from a chapter's content, not from the site, and that the chapter's own
@@ -52,21 +45,11 @@ NOT_YET = {}
 REPORT = os.environ.get("BOOK_AXE_REPORT")
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     need_build()
-    handler = functools.partial(_Quiet, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_build() as url:
+        yield url
 
 
 TABS = 2          # pages checked at once (axe-core is single-threaded; the machine has 2 cores)
@@ -100,17 +83,12 @@ def axe_results(server, request):
     """{doc: list of axe violations, or an error message} for every page selected (all of them
     unless -k picks some), TABS at a time in one Chromium, every request to another host
     blocked."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed: `make test` installs requirements-dev.txt")
+    sync_playwright = need_playwright()
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
         missing("axe-playwright-python is not installed: `make test` installs requirements-dev.txt")
-    executable = shutil.which("chromium")
-    if executable is None:
-        missing(INSTALL)
+    executable = chromium_executable()
     origin = urlsplit(server).netloc
     script = Axe().axe_script        # the axe-core build axe-playwright-python bundles
 
@@ -191,13 +169,8 @@ def test_axe(doc, axe_results):
 def test_glossary_preview_on_focus_and_escape(server):
     """A glossary term link shows its definition when focused (sphinx-tippy, scripts served by
     the site) and Escape hides it (WCAG 1.4.13: dismissable without moving focus)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed: `make test` installs requirements-dev.txt")
-    executable = shutil.which("chromium")
-    if executable is None:
-        missing(INSTALL)
+    sync_playwright = need_playwright()
+    executable = chromium_executable()
     origin = urlsplit(server).netloc
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, args=FLAGS, headless=True)
