@@ -195,16 +195,19 @@ class _Fault:
     above: bool           # True: the fault's evidence is above the threshold
 
 
-def _first_hidden(run):
-    h = stats.trace(run.start, run.X_test[:256], train=False)
-    return [out for _, layer, out in h if getattr(layer, "activation", None) in ACTIVATIONS]
+def _hidden_outputs(model, run):
+    """Each hidden activation layer's output (eval mode) for 256 of the run's test examples."""
+    traced = stats.trace(model, run.X_test[:256], train=False)
+    return [out for _, layer, out in traced if getattr(layer, "activation", None) in ACTIVATIONS]
+
+
+def _at_start(run):
+    return _hidden_outputs(run.start, run)
 
 
 def _unit_spread(run):
     """Mean over examples of the sd across the first hidden layer's units, trained model."""
-    hidden = [out for _, layer, out in stats.trace(run.model, run.X_test[:256], train=False)
-              if getattr(layer, "activation", None) in ACTIVATIONS]
-    return float(np.mean(np.std(hidden[0], axis=1)))
+    return float(np.mean(np.std(_hidden_outputs(run.model, run)[0], axis=1)))
 
 
 def _input_scale(run):
@@ -213,7 +216,7 @@ def _input_scale(run):
 
 
 def _dead_at_start(run):
-    return max(stats.dead_fraction(h) for h in _first_hidden(run))
+    return max(stats.dead_fraction(h) for h in _at_start(run))
 
 
 def _dead_after(run):
@@ -223,15 +226,14 @@ def _dead_after(run):
 
 def _depth_ratio(run):
     """sd of the last hidden layer's output over the first's, at the start."""
-    hidden = _first_hidden(run)
+    hidden = _at_start(run)
     return float(np.std(hidden[-1]) / max(np.std(hidden[0]), 1e-300))
 
 
 def _saturated_at_start(run):
-    hidden = _first_hidden(run)
     if run.config.activation != "tanh":
         return 0.0
-    return float(np.mean([stats.saturated_fraction(h, "tanh") for h in hidden]))
+    return float(np.mean([stats.saturated_fraction(h, "tanh") for h in _at_start(run)]))
 
 
 def _loss_growth(run):
